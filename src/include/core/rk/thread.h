@@ -1,0 +1,81 @@
+/*
+ * rk/thread.h — kernel threads.
+ *
+ * Uniprocessor, cooperative inside the kernel: a thread runs until it
+ * blocks, yields or exits (the timer interrupt only wakes threads and sets
+ * a reschedule request that is honoured at the next yield point).
+ */
+#ifndef RK_THREAD_H
+#define RK_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rk/list.h>
+#include <rk/platform.h>
+#include <rk/timer.h>
+#include <rk/waitqueue.h>
+
+struct gate_frame;
+
+enum thread_state {
+    THREAD_RUNNABLE,  /* in the policy's run queue */
+    THREAD_RUNNING,   /* the current thread */
+    THREAD_BLOCKED,   /* on a wait queue or sleeping */
+    THREAD_DEAD,      /* exited, waiting to be joined or reaped */
+};
+
+typedef void (*thread_function)(void *argument);
+
+#define THREAD_STACK_ORDER 2  /* 16 KiB kernel stacks */
+#define THREAD_NAME_LENGTH 32
+
+struct thread {
+    struct platform_context context;
+    uint64_t id;
+    char name[THREAD_NAME_LENGTH];
+    enum thread_state state;
+
+    struct list_node run_link;      /* owned by the scheduler policy while RUNNABLE */
+    struct list_node all_link;      /* every live thread */
+    uint64_t policy_data;           /* free for the scheduler policy */
+
+    void *stack;                    /* kernel-virtual, 2^THREAD_STACK_ORDER pages; NULL for the boot thread */
+    thread_function function;
+    void *argument;
+
+    struct gate_frame *gate_frames; /* innermost service crossing (rk/gate.h) */
+
+    struct timer wait_timer;        /* wait timeouts and sleeps */
+    bool wait_timed_out;
+
+    int exit_code;
+    bool detached;                  /* freed by the reaper instead of thread_join() */
+    struct wait_queue exit_waiters;
+    uint64_t switches_in;           /* times it was switched to */
+};
+
+/*
+ * Create a runnable thread running function(argument). The caller owns the
+ * returned reference and must thread_join() or thread_detach() it.
+ * Returns NULL when memory is exhausted. Not in interrupt context.
+ */
+struct thread *thread_create(const char *name, thread_function function, void *argument);
+
+/*
+ * Wait for thread to exit, store its exit code in *exit_code (when not
+ * NULL) and free it. Returns 0, or -EINVAL for the current thread or a
+ * detached one.
+ */
+int thread_join(struct thread *thread, int *exit_code);
+/* Give up the reference: the thread is freed after it exits. */
+void thread_detach(struct thread *thread);
+/* End the running thread. */
+RK_NORETURN void thread_exit(int exit_code);
+/* The running thread. */
+struct thread *thread_current(void);
+/* Let other runnable threads run; returns when rescheduled. */
+void thread_yield(void);
+/* Number of live (not yet freed) threads, the boot thread included. */
+unsigned thread_count(void);
+
+#endif

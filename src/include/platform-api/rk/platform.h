@@ -1,0 +1,290 @@
+/*
+ * rk/platform.h — the Ring 0 platform API.
+ *
+ * This header is the ONLY way the Core reaches the machine. Each backend
+ * (src/platform-hosted, src/platform-x86) implements every function below;
+ * the Core implements the "upcalls" at the end, which the backend calls.
+ * Services never include this header.
+ *
+ * Conventions: functions returning int return 0 or a negative errno
+ * (Linux numbers, see rk/errno.h). "Any context" means the function may be
+ * called with interrupts disabled, from interrupt context and from panic().
+ */
+#ifndef RK_PLATFORM_H
+#define RK_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t paddr_t;
+#define PADDR_INVALID ((paddr_t)-1)
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE ((size_t)1 << PAGE_SHIFT)
+
+/* ------------------------------------------------------------------ boot */
+
+enum boot_memory_type {
+    BOOT_MEMORY_USABLE = 1, /* free RAM the Core may hand to its page allocator */
+};
+
+struct boot_memory_region {
+    paddr_t base;      /* page aligned */
+    uint64_t length;   /* bytes, a multiple of PAGE_SIZE */
+    uint32_t type;     /* enum boot_memory_type */
+};
+
+#define BOOT_MAX_MEMORY_REGIONS 64
+
+/*
+ * What the platform tells the Core at boot. The memory regions are free
+ * RAM only: the backend has already removed its own image, boot structures,
+ * the initrd and anything the firmware reserved. Everything here stays valid
+ * for the life of the kernel (the initrd until the Core frees its frames).
+ */
+struct boot_info {
+    const char *platform_name;        /* "x86_64" or "hosted" */
+    const char *command_line;         /* NUL-terminated, never NULL */
+    struct boot_memory_region memory[BOOT_MAX_MEMORY_REGIONS];
+    size_t memory_count;
+    uint64_t total_memory_bytes;      /* all RAM the machine has, for reports */
+    paddr_t initrd_base;              /* physical, reachable through platform_phys_to_virt */
+    size_t initrd_size;               /* 0 when there is no initrd */
+};
+
+/* ------------------------------------------------------------- console */
+
+/* Write len bytes to the console, polled, in order. Any context. */
+void platform_console_write(const char *buffer, size_t length);
+
+/*
+ * Read up to length bytes of pending console input without blocking.
+ * Returns the byte count (0 when nothing is pending). Any context.
+ * The platform calls core_console_input() when new input arrives.
+ */
+size_t platform_console_read(char *buffer, size_t length);
+
+/* ------------------------------------------------------------ contexts */
+
+/*
+ * A saved kernel execution context. The Core embeds it in its thread
+ * structure and never looks inside; the backend owns both fields.
+ */
+struct platform_context {
+    uintptr_t stack_pointer;
+    void *backend;
+};
+
+typedef void (*platform_context_entry_fn)(void *argument);
+
+/*
+ * Prepare context so that the first platform_context_switch() into it runs
+ * entry(argument) on the stack [stack_base, stack_base + stack_size).
+ * The backend may use the top of that stack for its own bookkeeping.
+ * entry must never return (the Core's thread trampoline ends in a switch
+ * away that never comes back). Interrupts are enabled when entry starts.
+ */
+void platform_context_create(struct platform_context *context, void *stack_base,
+                             size_t stack_size, platform_context_entry_fn entry,
+                             void *argument);
+
+/*
+ * Save the running context into from and resume to. Returns when someone
+ * switches back to from. Called with interrupts disabled; the interrupt
+ * state travels with the context.
+ */
+void platform_context_switch(struct platform_context *from, struct platform_context *to);
+
+/* ---------------------------------------------------------- interrupts */
+
+typedef unsigned long irq_flags_t;
+
+/* Disable interrupts and return the previous state. Any context. */
+irq_flags_t platform_irq_save(void);
+/* Restore a state returned by platform_irq_save(). Any context. */
+void platform_irq_restore(irq_flags_t flags);
+/* Enable interrupts unconditionally. */
+void platform_irq_enable(void);
+/* Disable interrupts unconditionally. */
+void platform_irq_disable(void);
+/* True when interrupts are enabled. */
+bool platform_irq_enabled(void);
+
+/*
+ * Called by the Core's idle thread with interrupts disabled when no thread
+ * is runnable. Enables interrupts, waits until at least one event has been
+ * delivered (timer, console, device), and returns with interrupts disabled.
+ * Returns false when the backend knows no event can ever arrive again
+ * (hosted virtual clock, no timer armed, no event source): the Core then
+ * reports that every thread is blocked for ever.
+ */
+bool platform_idle(void);
+
+/* ------------------------------------------------------ clock and timer */
+
+/* Monotonic nanoseconds since boot. Any context. */
+uint64_t platform_clock_ns(void);
+
+/*
+ * Arm the one-shot timer to fire at deadline_ns (platform_clock_ns() time),
+ * replacing any earlier arming. A deadline in the past fires as soon as
+ * interrupts are enabled. On expiry the backend calls core_timer_interrupt()
+ * once, in interrupt context. Called with interrupts disabled.
+ */
+void platform_timer_arm(uint64_t deadline_ns);
+/* Cancel the one-shot timer. Called with interrupts disabled. */
+void platform_timer_disarm(void);
+
+/* ------------------------------------------------------------- memory */
+
+/* Kernel-virtual address of physical address pa (direct map); valid for all RAM. */
+void *platform_phys_to_virt(paddr_t physical_address);
+/*
+ * Physical address behind a kernel-virtual address that is in the direct
+ * map or the kernel image; PADDR_INVALID for anything else.
+ */
+paddr_t platform_virt_to_phys(const void *virtual_address);
+
+/* Protection bits for platform_map()/platform_protect(). */
+enum platform_protection {
+    PLATFORM_PROT_READ = 1u << 0,
+    PLATFORM_PROT_WRITE = 1u << 1,
+    PLATFORM_PROT_EXEC = 1u << 2,
+    PLATFORM_PROT_USER = 1u << 3, /* reachable from user mode */
+};
+
+/*
+ * An address space: the root of its page tables. The Core embeds it in its
+ * memory-manager structures; only the backend interprets root.
+ * Page-table frames come from core_frame_alloc() and go back through
+ * core_frame_free().
+ */
+struct platform_address_space {
+    paddr_t root;
+};
+
+/* The kernel's own address space (all user spaces share its kernel half). */
+struct platform_address_space *platform_address_space_kernel(void);
+
+/* Lowest and one-past-highest user virtual address this backend supports. */
+uintptr_t platform_user_address_lowest(void);
+uintptr_t platform_user_address_end(void);
+
+/* Create an empty user address space. Returns 0 or -ENOMEM. */
+int platform_address_space_create(struct platform_address_space *space);
+/*
+ * Free every page-table frame of space (the frames mapped in it are the
+ * caller's). space must not be active.
+ */
+void platform_address_space_destroy(struct platform_address_space *space);
+/* Make space the active address space of the CPU. */
+void platform_address_space_activate(struct platform_address_space *space);
+
+/*
+ * Map the 4 KiB page at virtual address va to frame pa with protection prot.
+ * Returns 0, -EINVAL (va or pa unaligned, va outside the space's range),
+ * -EEXIST (already mapped) or -ENOMEM (no frame for a page table).
+ */
+int platform_map(struct platform_address_space *space, uintptr_t va, paddr_t pa,
+                 unsigned prot);
+/*
+ * Remove the mapping of the page at va; stores the frame it mapped in
+ * *old_pa when old_pa is not NULL. Returns 0, -EINVAL or -ENOENT.
+ */
+int platform_unmap(struct platform_address_space *space, uintptr_t va, paddr_t *old_pa);
+/* Change the protection of the mapped page at va. Returns 0, -EINVAL or -ENOENT. */
+int platform_protect(struct platform_address_space *space, uintptr_t va, unsigned prot);
+/*
+ * Look up the page at va. Returns 0 and fills *pa / *prot (either may be
+ * NULL), or -ENOENT when not mapped, -EINVAL when va is outside the space.
+ */
+int platform_translate(struct platform_address_space *space, uintptr_t va, paddr_t *pa,
+                       unsigned *prot);
+
+/* ----------------------------------------------------- faults, symbols */
+
+enum platform_fault_kind {
+    PLATFORM_FAULT_PAGE,                /* page fault / SIGSEGV on the hosted backend */
+    PLATFORM_FAULT_GENERAL_PROTECTION,  /* #GP, SIGBUS */
+    PLATFORM_FAULT_INVALID_OPCODE,      /* #UD, SIGILL */
+    PLATFORM_FAULT_DIVIDE,              /* #DE, SIGFPE */
+    PLATFORM_FAULT_BREAKPOINT,          /* #BP, SIGTRAP */
+    PLATFORM_FAULT_OTHER,               /* any other exception */
+};
+
+/* A CPU fault as the backend saw it. */
+struct platform_fault {
+    enum platform_fault_kind kind;
+    unsigned vector;                 /* x86 vector or host signal number */
+    uint64_t error_code;
+    uintptr_t address;               /* faulting data address when known, else 0 */
+    uintptr_t instruction_pointer;
+    uintptr_t stack_pointer;
+    uintptr_t frame_pointer;         /* start of the backtrace of the faulting code */
+    bool user_mode;
+    const void *backend_frame;       /* the saved registers, for platform_fault_dump() */
+};
+
+enum platform_fault_action {
+    PLATFORM_FAULT_FATAL,    /* backend prints a last line and halts */
+    PLATFORM_FAULT_RESUME,   /* the Core fixed the cause: retry the instruction */
+};
+
+/* Print the full register dump of a fault to the console. Any context. */
+void platform_fault_dump(const struct platform_fault *fault);
+
+/*
+ * Walk the frame-pointer chain starting at frame_pointer (0 = the caller of
+ * this function) and store up to max return addresses in out.
+ * Returns how many were stored. Never faults on a corrupt chain.
+ */
+size_t platform_backtrace(uintptr_t frame_pointer, uintptr_t *out, size_t max);
+
+/*
+ * Name of the function containing address, and the offset into it.
+ * Returns NULL when unknown. Any context (no allocation after boot).
+ */
+const char *platform_symbolize(uintptr_t address, uintptr_t *offset);
+
+/* ------------------------------------------------------------- power */
+
+/*
+ * End the machine with an exit status: the hosted process exits with it;
+ * on QEMU the isa-debug-exit device ends QEMU with (status << 1) | 1 when
+ * present, else ACPI power-off. Any context.
+ */
+_Noreturn void platform_power_off(int status);
+
+/* Stop for ever after a panic (hosted: exit status 70). Any context. */
+_Noreturn void platform_halt(void);
+
+/* -------------------------------------------- upcalls (Core implements) */
+
+/*
+ * The Core entry point. Called once on the boot stack with interrupts
+ * disabled, after the console, interrupts, paging and the clock are up.
+ */
+_Noreturn void kernel_main(const struct boot_info *info);
+
+/* The one-shot timer fired. Interrupt context, interrupts disabled. */
+void core_timer_interrupt(void);
+
+/* Console input is pending. Interrupt context, interrupts disabled. */
+void core_console_input(void);
+
+/*
+ * A CPU fault happened in kernel or user code. Interrupt context.
+ * Returns what the backend should do next.
+ */
+enum platform_fault_action core_fault(const struct platform_fault *fault);
+
+/*
+ * A zeroed 4 KiB frame for page tables, or PADDR_INVALID when memory is
+ * exhausted. Any context except the timer interrupt.
+ */
+paddr_t core_frame_alloc(void);
+/* Give back a frame from core_frame_alloc(). */
+void core_frame_free(paddr_t frame);
+
+#endif /* RK_PLATFORM_H */

@@ -1,0 +1,41 @@
+/*
+ * rk/heap.h — the kernel heap: size classes of 16..2048 bytes carved from
+ * one-page slabs, larger requests as whole page runs. Detects double frees
+ * and frees of pointers it never returned (logged with a WARN, the heap is
+ * left intact).
+ */
+#ifndef RK_HEAP_H
+#define RK_HEAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Allocate size bytes, aligned to 16 bytes (to the page for page-run
+ * allocations). Returns NULL when memory is exhausted or size is 0.
+ * Contents are undefined. Not in interrupt context.
+ */
+void *kmalloc(size_t size);
+/* kmalloc() and clear the memory. */
+void *kzalloc(size_t size);
+/* kzalloc(count * size), NULL when the product overflows. */
+void *kcalloc(size_t count, size_t size);
+/* Free memory from kmalloc(); NULL is ignored. */
+void kfree(void *pointer);
+/* Usable size of an allocation (the size class), 0 for an invalid pointer. */
+size_t ksize(const void *pointer);
+
+struct heap_statistics {
+    uint64_t allocations;          /* successful kmalloc calls */
+    uint64_t frees;                /* successful kfree calls */
+    uint64_t bytes_in_use;         /* sum of ksize() over live allocations */
+    uint64_t slab_pages;           /* pages currently held by slabs */
+    uint64_t large_pages;          /* pages currently held by large allocations */
+    uint64_t double_frees;         /* detected and refused */
+    uint64_t invalid_frees;        /* pointers the heap never returned */
+    uint64_t failed_allocations;   /* NULL returns */
+};
+
+void heap_get_statistics(struct heap_statistics *statistics);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * rk/services.h — the service registry (the seed's services.rs, in C).
+ *
+ * A Ring 2 service is a named instance of a kind, with a const ops table and
+ * state that the service owns. Boot code registers the concrete services;
+ * the Core looks them up by kind (and name) and calls them only through the
+ * service gate (rk/gate.h).
+ */
+#ifndef RK_SERVICES_H
+#define RK_SERVICES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <rk/list.h>
+
+enum service_kind {
+    SERVICE_NETWORK_STACK, /* ops: struct network_stack_ops; at most one registered */
+    SERVICE_FILESYSTEM,    /* ops: the filesystem type ops (VFS issue); one per type name */
+    SERVICE_DRIVER,        /* ops: the driver-class ops (e.g. Ethernet); one per device */
+    SERVICE_KIND_COUNT,
+};
+
+struct service;
+
+/*
+ * Creates the service's state (at registration and after a restart).
+ * Returns 0 or a negative errno; on error the service is not registered.
+ */
+typedef int (*service_start_fn)(struct service *service);
+/* Drops the service's state (at unregistration and before a restart). */
+typedef void (*service_stop_fn)(struct service *service);
+
+struct service {
+    /* Filled by the service before registration. */
+    const char *name;            /* unique within its kind, e.g. "tmpfs", "lwip" */
+    enum service_kind kind;
+    const void *ops;             /* kind-specific const ops table, never NULL */
+    service_start_fn start;      /* optional */
+    service_stop_fn stop;        /* optional */
+    void *state;                 /* the service's own state, set by start */
+
+    /* Owned by the Core (registry and gate); zero before registration. */
+    struct list_node registry_link;
+    uint64_t calls;              /* gate entries so far */
+    unsigned active_calls;       /* calls in progress (nested gates count) */
+    unsigned generation;         /* incremented on every (re)start */
+    int registered;
+};
+
+/*
+ * Register service: runs service->start (when set) and makes it findable.
+ * Returns 0, -EINVAL (no name, bad kind, no ops), -EEXIST (same kind and
+ * name already registered, or a second network stack), or start's error.
+ * The registry keeps a pointer: service must outlive its registration.
+ */
+int services_register(struct service *service);
+/*
+ * Remove service from the registry and run its stop hook. Returns 0,
+ * -ENOENT when not registered, -EBUSY while a call is inside it.
+ */
+int services_unregister(struct service *service);
+/* The registered service of kind with name, or NULL. */
+struct service *services_lookup(enum service_kind kind, const char *name);
+/*
+ * Store up to max registered services of kind in out, in registration
+ * order. Returns how many are registered in total.
+ */
+size_t services_list(enum service_kind kind, struct service **out, size_t max);
+/* Name of a kind ("network-stack", "filesystem", "driver"). */
+const char *service_kind_name(enum service_kind kind);
+
+/* ------------------------------------------------ the network stack kind */
+
+struct file;
+
+/* The seed's NetworkStackService. Every slot is non-NULL (use the stubs). */
+struct network_stack_ops {
+    int (*create_tcp_socket)(struct file **out);
+    int (*create_udp_socket)(struct file **out);
+    int (*create_unix_socket)(int type, struct file **out);
+    void (*process_packets)(void);
+};
+
+/* The seed's register_network_stack(): kind must be SERVICE_NETWORK_STACK. */
+int services_register_network_stack(struct service *service);
+/* The seed's network_stack(): the registered network stack or NULL. */
+struct service *services_network_stack(void);
+
+/* Shared stubs for unimplemented slots. */
+int service_stub_enosys(void);
+int service_stub_create_socket_enosys(struct file **out);
+int service_stub_create_unix_socket_enosys(int type, struct file **out);
+void service_stub_void(void);
+
+#endif

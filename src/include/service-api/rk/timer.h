@@ -1,0 +1,37 @@
+/*
+ * rk/timer.h — one-shot kernel timers on the monotonic clock, and sleeping.
+ * Callbacks run in interrupt context with interrupts disabled: they may wake
+ * threads and re-arm timers but must not sleep.
+ */
+#ifndef RK_TIMER_H
+#define RK_TIMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rk/list.h>
+
+struct timer;
+typedef void (*timer_callback_fn)(struct timer *timer, void *argument);
+
+struct timer {
+    struct list_node link;     /* in the pending list, sorted by deadline */
+    uint64_t deadline_ns;
+    timer_callback_fn callback;
+    void *argument;
+    bool pending;
+};
+
+/* Monotonic nanoseconds since boot. */
+uint64_t clock_now_ns(void);
+
+void timer_init(struct timer *timer, timer_callback_fn callback, void *argument);
+/* Arm (or re-arm) timer to fire at deadline_ns. Any context. */
+void timer_arm(struct timer *timer, uint64_t deadline_ns);
+/* Disarm; returns true when it was pending. Any context. */
+bool timer_cancel(struct timer *timer);
+bool timer_is_pending(const struct timer *timer);
+
+/* Sleep the running thread for at least duration_ns. Not in interrupt context. */
+void thread_sleep_ns(uint64_t duration_ns);
+
+#endif

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian packages the build and the tests need, when missing.
+# Idempotent and quiet when everything is there; runs apt-get update first
+# otherwise (a fresh machine has stale or empty package lists).
+set -euo pipefail
+
+packages=(meson ninja-build gcc clang pkg-config binutils python3 libuv1-dev libcmocka-dev
+          qemu-system-x86 busybox-static cpio musl-tools)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing missing packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
