@@ -5,6 +5,8 @@
 #ifndef RK_KERNEL_H
 #define RK_KERNEL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <rk/platform.h>
 
 #define RINGKERNEL_VERSION "0.1.0"
@@ -16,6 +18,30 @@
  * The running context becomes the boot/idle thread.
  */
 int core_init(const struct boot_info *info);
+
+/* Reset the heap to empty (core_init; forgets earlier slabs). */
+void heap_init(void);
+/* Forget every pending timer (core_init). */
+void timers_reset(void);
+/* True when at least one timer is pending. */
+bool timers_pending(void);
+/* Forget every registered service (core_init). */
+void services_reset(void);
+/* Drop console input and waiters (core_init). */
+void console_input_reset(void);
+/*
+ * Copy up to length bytes of console input into buffer. When block is true
+ * and nothing is pending, sleep until input arrives (not in interrupt
+ * context). Returns the byte count.
+ */
+size_t console_input_read(char *buffer, size_t length, bool block);
+
+/*
+ * Deliberately crash as "rk.crash=" asks ("page-fault": write to address
+ * 0x8; "panic": call panic()). Used by tests of the fault path. Returns
+ * only when kind is unknown.
+ */
+void core_crash_on_request(const char *kind);
 
 /* Print the banner and the parsed command line on the console. */
 void core_print_banner(const struct boot_info *info);

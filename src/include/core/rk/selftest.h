@@ -7,6 +7,7 @@
 #define RK_SELFTEST_H
 
 #include <stdbool.h>
+#include <rk/klog.h>
 
 struct selftest {
     const char *name;

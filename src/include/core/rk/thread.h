@@ -45,6 +45,7 @@ struct thread {
 
     struct gate_frame *gate_frames; /* innermost service crossing (rk/gate.h) */
 
+    struct list_node wait_link;     /* in the wait queue it sleeps on */
     struct timer wait_timer;        /* wait timeouts and sleeps */
     bool wait_timed_out;
 

@@ -24,5 +24,8 @@ spinlock_irq_state_t spin_lock_irqsave(struct spinlock *lock);
 /* Release the lock and restore the interrupt state from spin_lock_irqsave(). */
 void spin_unlock_irqrestore(struct spinlock *lock, spinlock_irq_state_t state);
 bool spinlock_is_held(const struct spinlock *lock);
+/* Take / release without touching the interrupt state (interrupts already disabled). */
+void spin_lock_raw(struct spinlock *lock);
+void spin_unlock_raw(struct spinlock *lock);
 
 #endif

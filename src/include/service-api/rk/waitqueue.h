@@ -13,7 +13,7 @@
 #include <rk/spinlock.h>
 
 struct wait_queue {
-    struct list_node waiters;   /* struct wait_entry, FIFO */
+    struct list_node waiters;   /* struct thread wait_link, FIFO */
 };
 
 #define WAIT_FOREVER UINT64_MAX

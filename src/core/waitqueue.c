@@ -1,0 +1,73 @@
+/*
+ * waitqueue.c — FIFO queues of sleeping threads, with optional timeouts.
+ * A thread waits on at most one queue, linked through its wait_link.
+ */
+#include <rk/errno.h>
+#include <rk/sched.h>
+#include <rk/timer.h>
+#include <rk/waitqueue.h>
+
+void wait_queue_init(struct wait_queue *queue) { list_init(&queue->waiters); }
+
+bool wait_queue_is_empty(const struct wait_queue *queue) { return list_is_empty(&queue->waiters); }
+
+/* Timer callback: the wait of argument (a thread) timed out. Interrupt context. */
+static void wait_timeout_expired(struct timer *timer, void *argument)
+{
+    struct thread *thread = argument;
+    if (list_is_empty(&thread->wait_link))
+        return; /* woken in the same instant */
+    list_remove(&thread->wait_link);
+    thread->wait_timed_out = true;
+    sched_wake(thread);
+}
+
+int wait_queue_wait(struct wait_queue *queue, struct spinlock *lock, uint64_t timeout_ns)
+{
+    irq_flags_t flags = platform_irq_save();
+    struct thread *thread = thread_current();
+    thread->wait_timed_out = false;
+    list_push_back(&queue->waiters, &thread->wait_link);
+    if (timeout_ns != WAIT_FOREVER) {
+        uint64_t now = clock_now_ns();
+        uint64_t deadline = timeout_ns > UINT64_MAX - now ? UINT64_MAX - 1 : now + timeout_ns;
+        timer_init(&thread->wait_timer, wait_timeout_expired, thread);
+        timer_arm(&thread->wait_timer, deadline);
+    }
+    sched_block(lock);
+    if (timeout_ns != WAIT_FOREVER)
+        timer_cancel(&thread->wait_timer);
+    list_remove(&thread->wait_link);
+    if (lock)
+        spin_lock_raw(lock);
+    platform_irq_restore(flags);
+    return thread->wait_timed_out ? -ETIMEDOUT : 0;
+}
+
+/* Wake the first waiter of queue. Interrupts disabled. */
+static bool wake_first(struct wait_queue *queue)
+{
+    struct list_node *node = list_pop_front(&queue->waiters);
+    if (!node)
+        return false;
+    sched_wake(list_entry(node, struct thread, wait_link));
+    return true;
+}
+
+int wait_queue_wake_one(struct wait_queue *queue)
+{
+    irq_flags_t flags = platform_irq_save();
+    int woken = wake_first(queue) ? 1 : 0;
+    platform_irq_restore(flags);
+    return woken;
+}
+
+int wait_queue_wake_all(struct wait_queue *queue)
+{
+    irq_flags_t flags = platform_irq_save();
+    int woken = 0;
+    while (wake_first(queue))
+        woken++;
+    platform_irq_restore(flags);
+    return woken;
+}
