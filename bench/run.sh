@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Run the benchmarks (`make bench`): the hosted context-switch benchmark from
+# build/hosted, then bench/boot_time.sh when it exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=build/hosted
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" -Dplatform=hosted
+fi
+ninja -C "$build" bench/context_switch
+"$build/bench/context_switch"
+
+if [ -f bench/boot_time.sh ]; then
+  bash bench/boot_time.sh
+fi

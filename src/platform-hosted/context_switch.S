@@ -1,0 +1,93 @@
+/*
+ * context_switch.S — the hosted backend's fast context switch.
+ *
+ * A switched-out context is its stack pointer; the stack holds (from low
+ * to high addresses) MXCSR (4 bytes), the x87 control word (2 bytes,
+ * padded to 16 with the MXCSR slot), r15, r14, r13, r12, rbx, rbp and the
+ * return address. Only callee-saved state is kept: the switch is an
+ * ordinary function call for the compiler (System V ABI). No signal-mask
+ * syscall, unlike glibc's swapcontext.
+ */
+
+    .text
+
+/* void hosted_context_switch_stacks(uintptr_t *save_stack_pointer, uintptr_t next_stack_pointer) */
+    .globl hosted_context_switch_stacks
+    .type hosted_context_switch_stacks, @function
+    .p2align 4
+hosted_context_switch_stacks:
+    .cfi_startproc
+    pushq %rbp
+    .cfi_adjust_cfa_offset 8
+    pushq %rbx
+    .cfi_adjust_cfa_offset 8
+    pushq %r12
+    .cfi_adjust_cfa_offset 8
+    pushq %r13
+    .cfi_adjust_cfa_offset 8
+    pushq %r14
+    .cfi_adjust_cfa_offset 8
+    pushq %r15
+    .cfi_adjust_cfa_offset 8
+    subq $16, %rsp
+    .cfi_adjust_cfa_offset 16
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $16, %rsp
+    .cfi_adjust_cfa_offset -16
+    popq %r15
+    .cfi_adjust_cfa_offset -8
+    popq %r14
+    .cfi_adjust_cfa_offset -8
+    popq %r13
+    .cfi_adjust_cfa_offset -8
+    popq %r12
+    .cfi_adjust_cfa_offset -8
+    popq %rbx
+    .cfi_adjust_cfa_offset -8
+    popq %rbp
+    .cfi_adjust_cfa_offset -8
+    ret
+    .cfi_endproc
+    .size hosted_context_switch_stacks, . - hosted_context_switch_stacks
+
+/*
+ * void hosted_context_save_and_leave(uintptr_t *save_stack_pointer, const ucontext_t *creator)
+ * Saves the same frame as above, then setcontext(creator), which never
+ * returns here; a later switch to *save_stack_pointer returns to our caller.
+ */
+    .globl hosted_context_save_and_leave
+    .type hosted_context_save_and_leave, @function
+    .p2align 4
+hosted_context_save_and_leave:
+    .cfi_startproc
+    pushq %rbp
+    .cfi_adjust_cfa_offset 8
+    pushq %rbx
+    .cfi_adjust_cfa_offset 8
+    pushq %r12
+    .cfi_adjust_cfa_offset 8
+    pushq %r13
+    .cfi_adjust_cfa_offset 8
+    pushq %r14
+    .cfi_adjust_cfa_offset 8
+    pushq %r15
+    .cfi_adjust_cfa_offset 8
+    subq $16, %rsp
+    .cfi_adjust_cfa_offset 16
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rdi
+    subq $8, %rsp               /* 16-byte alignment for the call */
+    .cfi_adjust_cfa_offset 8
+    call setcontext@PLT
+    ud2                         /* setcontext returned: creator was invalid */
+    .cfi_endproc
+    .size hosted_context_save_and_leave, . - hosted_context_save_and_leave
+
+    .section .note.GNU-stack, "", @progbits

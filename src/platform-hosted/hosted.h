@@ -1,0 +1,118 @@
+/*
+ * hosted.h — the hosted backend's test harness API.
+ *
+ * Tests (test/hosted, the unit and syscall suites, the fuzzers and the
+ * benchmarks) include this header; the Core and Services never do.
+ * Everything here runs on the single host thread.
+ */
+#ifndef HOSTED_H
+#define HOSTED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <rk/platform.h>
+
+/* ----------------------------------------------------------------- boot */
+
+/*
+ * (Re)initialise the backend for an in-process test: a fresh zeroed arena
+ * (hosted.memory= from command_line, default 64 MiB), the virtual clock at
+ * 0 with no timer armed, no stdin input, interrupts disabled, Core upcalls
+ * restored, console capture and the exit handler off, then core_init() on the calling context
+ * (the caller's stack becomes the boot/idle thread). Callable again from
+ * every CMocka group setup. command_line may be NULL ("").
+ * hosted.initrd=PATH loads an initrd as in the executable.
+ * Returns core_init()'s result, -EINVAL for a bad hosted.memory=, -ENOMEM
+ * when the arena cannot be mapped, or the initrd's load error.
+ */
+int hosted_test_boot(const char *command_line);
+
+/* The boot_info the last boot handed to the Core. */
+const struct boot_info *hosted_boot_info(void);
+
+/* The arena ("physical memory"): host address and size in bytes. */
+void *hosted_memory_arena(void);
+uint64_t hosted_memory_size(void);
+
+/* ---------------------------------------------------------------- clock */
+
+/* True when platform_clock_ns() is the virtual clock. */
+bool hosted_clock_is_virtual(void);
+/*
+ * Move the virtual clock forward by nanoseconds. A timer whose deadline
+ * is passed fires at the next platform_idle(), not here.
+ * Returns 0, or -EINVAL on the real clock.
+ */
+int hosted_clock_advance(uint64_t nanoseconds);
+/* True when the one-shot timer is armed; stores its deadline in *deadline_ns (may be NULL). */
+bool hosted_timer_is_armed(uint64_t *deadline_ns);
+/* Number of platform_idle() calls since the last boot. */
+uint64_t hosted_idle_count(void);
+
+/* ----------------------------------------------------------- interrupts */
+
+typedef void (*hosted_interrupt_handler_fn)(void);
+
+/*
+ * Replace the upcall platform_idle() makes on timer expiry (default
+ * core_timer_interrupt) or console input (default core_console_input).
+ * NULL restores the Core's upcall. Reset by hosted_test_boot().
+ */
+void hosted_set_timer_handler(hosted_interrupt_handler_fn handler);
+void hosted_set_console_handler(hosted_interrupt_handler_fn handler);
+/* True while a timer or console upcall (or a fault) is being delivered. */
+bool hosted_in_interrupt(void);
+
+/* -------------------------------------------------------------- console */
+
+/*
+ * Queue bytes as console input; the console upcall runs at the next
+ * platform_idle(). Returns how many bytes fitted in the input buffer.
+ */
+size_t hosted_console_inject(const char *bytes, size_t length);
+/*
+ * Collect console output in a buffer (64 KiB, the excess is dropped)
+ * instead of (echo false) or besides (echo true) writing it to stdout.
+ * Starting again empties the buffer.
+ */
+void hosted_console_capture_begin(bool echo);
+/* The captured text, NUL-terminated; *length (may be NULL) gets its length. */
+const char *hosted_console_captured(size_t *length);
+/* Stop capturing (the buffer stays readable until the next begin). */
+void hosted_console_capture_end(void);
+
+/* --------------------------------------------------------------- paging */
+
+/* Number of page-table frames (root included) in the user half of space. */
+size_t hosted_address_space_table_frames(const struct platform_address_space *space);
+/* Page-table frames taken from core_frame_alloc() and not yet given back. */
+long hosted_page_table_frames_in_use(void);
+/* The space last passed to platform_address_space_activate() (the kernel's at boot). */
+struct platform_address_space *hosted_active_address_space(void);
+
+/* ---------------------------------------------------------------- power */
+
+typedef void (*hosted_exit_handler_fn)(int status);
+
+/*
+ * Called by platform_power_off(status) and platform_halt() (status 70)
+ * instead of exiting the process, e.g. to longjmp back into a test. The
+ * handler must not return (if it does, the process exits). NULL restores
+ * exiting; hosted_test_boot() does that too.
+ */
+void hosted_set_exit_handler(hosted_exit_handler_fn handler);
+
+/* --------------------------------------------------------------- faults */
+
+/*
+ * Install the SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP handlers (on a
+ * sigaltstack) that report faults to core_fault(). The executable does this
+ * at boot; tests only when they want it (CMocka has its own handlers).
+ * Returns 0 or a negative errno.
+ */
+int hosted_faults_install(void);
+/* Put back the handlers that were installed before (e.g. CMocka's). */
+void hosted_faults_remove(void);
+
+#endif /* HOSTED_H */
