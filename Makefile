@@ -6,9 +6,10 @@
 
 HOSTED := build/hosted
 X86 := build/x86
+KERNEL := $(X86)/src/platform-x86/ringkernel.elf
 APPEND ?= console=ttyS0
 QEMU := qemu-system-x86_64
-QEMU_FLAGS := -machine pc -m 256M -nographic -no-reboot \
+QEMU_FLAGS := -machine pc,accel=tcg -m 256M -nographic -no-reboot \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 .PHONY: all setup build build-hosted build-x86 test test-unit test-qemu run run-hosted bench clean
@@ -46,7 +47,7 @@ test-qemu: build-x86
 	meson test -C $(X86) --print-errorlogs --suite qemu
 
 run: build-x86
-	$(QEMU) $(QEMU_FLAGS) -kernel $(X86)/ringkernel.elf -append "$(APPEND)" \
+	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -append "$(APPEND)" \
 	  ; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ]
 
 run-hosted: build-hosted

@@ -1,0 +1,207 @@
+/*
+ * interrupts.c — interrupt flag control, idling, and the C side of every
+ * interrupt: IRQs go to their device handler, exceptions become a
+ * struct platform_fault for core_fault().
+ */
+#include "x86.h"
+
+enum {
+    VECTOR_DIVIDE = 0,
+    VECTOR_BREAKPOINT = 3,
+    VECTOR_INVALID_OPCODE = 6,
+    VECTOR_GENERAL_PROTECTION = 13,
+    VECTOR_PAGE_FAULT = 14,
+    EXCEPTION_COUNT = 32,
+};
+
+/* What the backend saved about a fault; platform_fault.backend_frame points here. */
+struct x86_fault_record {
+    const struct interrupt_frame *frame;
+    uint64_t cr2;
+    uint64_t cr3;
+};
+
+static const char *const exception_names[EXCEPTION_COUNT] = {
+    "divide error", "debug", "non-maskable interrupt", "breakpoint", "overflow",
+    "bound range exceeded", "invalid opcode", "device not available", "double fault",
+    "coprocessor segment overrun", "invalid TSS", "segment not present",
+    "stack-segment fault", "general protection", "page fault", "reserved",
+    "x87 floating point", "alignment check", "machine check", "SIMD floating point",
+    "virtualization", "control protection", "reserved", "reserved", "reserved",
+    "reserved", "reserved", "reserved", "hypervisor injection", "VMM communication",
+    "security", "reserved",
+};
+
+/* Disable interrupts and return the previous rflags. Any context. */
+irq_flags_t platform_irq_save(void)
+{
+    irq_flags_t flags;
+    __asm__ volatile("pushfq\n\tpopq %0\n\tcli" : "=r"(flags) : : "memory");
+    return flags;
+}
+
+/* Restore the interrupt flag saved by platform_irq_save(). Any context. */
+void platform_irq_restore(irq_flags_t flags)
+{
+    __asm__ volatile("pushq %0\n\tpopfq" : : "r"(flags) : "memory", "cc");
+}
+
+/* Enable interrupts. */
+void platform_irq_enable(void)
+{
+    __asm__ volatile("sti" : : : "memory");
+}
+
+/* Disable interrupts. */
+void platform_irq_disable(void)
+{
+    __asm__ volatile("cli" : : : "memory");
+}
+
+/* True when the interrupt flag is set. */
+bool platform_irq_enabled(void)
+{
+    irq_flags_t flags;
+    __asm__ volatile("pushfq\n\tpopq %0" : "=r"(flags) : : "memory");
+    return (flags & RFLAGS_INTERRUPT_ENABLE) != 0;
+}
+
+/*
+ * Wait for the next interrupt: entered and left with interrupts disabled.
+ * "sti; hlt" cannot lose a wake-up (sti takes effect after hlt starts).
+ * Always true: the console can always deliver input.
+ */
+bool platform_idle(void)
+{
+    __asm__ volatile("sti\n\thlt\n\tcli" : : : "memory");
+    return true;
+}
+
+/* The platform fault kind of an exception vector. */
+static enum platform_fault_kind fault_kind(uint64_t vector)
+{
+    switch (vector) {
+    case VECTOR_PAGE_FAULT: return PLATFORM_FAULT_PAGE;
+    case VECTOR_GENERAL_PROTECTION: return PLATFORM_FAULT_GENERAL_PROTECTION;
+    case VECTOR_INVALID_OPCODE: return PLATFORM_FAULT_INVALID_OPCODE;
+    case VECTOR_DIVIDE: return PLATFORM_FAULT_DIVIDE;
+    case VECTOR_BREAKPOINT: return PLATFORM_FAULT_BREAKPOINT;
+    default: return PLATFORM_FAULT_OTHER;
+    }
+}
+
+/*
+ * An exception: describe it to core_fault(); on FATAL print a last line and
+ * halt, on RESUME return to retry the instruction.
+ */
+static void handle_exception(struct interrupt_frame *frame)
+{
+    struct x86_fault_record record = {
+        .frame = frame,
+        .cr2 = read_cr2(),
+        .cr3 = read_cr3(),
+    };
+    struct platform_fault fault = {
+        .kind = fault_kind(frame->vector),
+        .vector = (unsigned)frame->vector,
+        .error_code = frame->error_code,
+        .address = frame->vector == VECTOR_PAGE_FAULT ? record.cr2 : 0,
+        .instruction_pointer = frame->rip,
+        .stack_pointer = frame->rsp,
+        /* The {rbp, rip} record interrupt_common put just below the frame:
+         * the backtrace then starts with the faulting function itself. */
+        .frame_pointer = (uintptr_t)frame - 2 * sizeof(uint64_t),
+        .user_mode = (frame->cs & 3) == 3,
+        .backend_frame = &record,
+    };
+    if (core_fault(&fault) == PLATFORM_FAULT_RESUME)
+        return;
+    console_print("x86: fatal ");
+    console_print(exception_names[frame->vector]);
+    console_print(" at rip ");
+    console_print_hex(frame->rip, 16);
+    console_print(" ");
+    console_print_symbol(frame->rip);
+    console_print(", halting\n");
+    platform_halt();
+}
+
+/* Called by interrupt_common for every vector 0..47, interrupts disabled. */
+void x86_interrupt_dispatch(struct interrupt_frame *frame)
+{
+    if (frame->vector < EXCEPTION_COUNT) {
+        handle_exception(frame);
+        return;
+    }
+    unsigned irq = (unsigned)frame->vector - IRQ_VECTOR_BASE;
+    if (irq >= IRQ_COUNT || !pic_acknowledge(irq))
+        return;
+    if (irq == IRQ_TIMER)
+        clock_handle_timer_interrupt();
+    else if (irq == IRQ_SERIAL)
+        serial_handle_interrupt();
+}
+
+/* Print "name value" with a 16-digit hexadecimal value. */
+static void print_register(const char *name, uint64_t value)
+{
+    console_print(name);
+    console_print(" ");
+    console_print_hex(value, 16);
+}
+
+/* Print the full register state of a fault. Any context. */
+void platform_fault_dump(const struct platform_fault *fault)
+{
+    const struct x86_fault_record *record = fault->backend_frame;
+    const struct interrupt_frame *frame = record->frame;
+    console_print("register dump: vector ");
+    console_print_decimal(frame->vector);
+    console_print(" (");
+    console_print(frame->vector < EXCEPTION_COUNT ? exception_names[frame->vector] : "interrupt");
+    console_print(") error ");
+    console_print_hex(frame->error_code, 1);
+    if (frame->vector == VECTOR_PAGE_FAULT) {
+        console_print((frame->error_code & 1) ? " [protection" : " [not-present");
+        console_print((frame->error_code & 2) ? " write" : " read");
+        console_print((frame->error_code & 4) ? " user" : " kernel");
+        if (frame->error_code & 8)
+            console_print(" reserved-bit");
+        if (frame->error_code & 16)
+            console_print(" instruction-fetch");
+        console_print("]");
+    }
+    console_print(fault->user_mode ? " in user mode\n" : " in kernel mode\n");
+    print_register("  rip", frame->rip);
+    console_print(" ");
+    console_print_symbol(frame->rip);
+    console_print("\n");
+    print_register("  rsp", frame->rsp);
+    print_register("  rflags", frame->rflags);
+    print_register("  cs", frame->cs);
+    print_register("  ss", frame->ss);
+    console_print("\n");
+    print_register("  cr2", record->cr2);
+    print_register("  cr3", record->cr3);
+    console_print("\n");
+    print_register("  rax", frame->rax);
+    print_register("  rbx", frame->rbx);
+    print_register("  rcx", frame->rcx);
+    console_print("\n");
+    print_register("  rdx", frame->rdx);
+    print_register("  rsi", frame->rsi);
+    print_register("  rdi", frame->rdi);
+    console_print("\n");
+    print_register("  rbp", frame->rbp);
+    print_register("  r8 ", frame->r8);
+    print_register("  r9 ", frame->r9);
+    console_print("\n");
+    print_register("  r10", frame->r10);
+    print_register("  r11", frame->r11);
+    print_register("  r12", frame->r12);
+    console_print("\n");
+    print_register("  r13", frame->r13);
+    print_register("  r14", frame->r14);
+    print_register("  r15", frame->r15);
+    console_print("\n");
+}

@@ -1,0 +1,44 @@
+/*
+ * power.c — ending the machine: QEMU's isa-debug-exit device (port 0xf4),
+ * then ACPI power-off, then a halt loop.
+ */
+#include "x86.h"
+
+enum {
+    DEBUG_EXIT_PORT = 0xf4,
+    ACPI_POWER_OFF_PIIX_PORT = 0x604,  /* QEMU pc (PIIX4 PM) */
+    ACPI_POWER_OFF_BOCHS_PORT = 0xb004, /* older QEMU / Bochs, q35 fallback */
+    ACPI_SLEEP_ENABLE_S5 = 0x2000,
+    HALT_EXIT_STATUS = 70,
+};
+
+/* Stop this CPU for ever. */
+static _Noreturn void halt_forever(void)
+{
+    for (;;)
+        __asm__ volatile("cli\n\thlt" : : : "memory");
+}
+
+/*
+ * End the machine with status: isa-debug-exit makes QEMU exit with
+ * (status << 1) | 1; without that device, ACPI S5; else halt. Any context.
+ */
+_Noreturn void platform_power_off(int status)
+{
+    platform_irq_disable();
+    port_write_long(DEBUG_EXIT_PORT, (uint32_t)status);
+    port_write_word(ACPI_POWER_OFF_PIIX_PORT, ACPI_SLEEP_ENABLE_S5);
+    port_write_word(ACPI_POWER_OFF_BOCHS_PORT, ACPI_SLEEP_ENABLE_S5);
+    halt_forever();
+}
+
+/*
+ * Stop after a panic: isa-debug-exit with 70 (QEMU exits 141), then halt.
+ * No ACPI power-off, so a panic never looks like a clean exit. Any context.
+ */
+_Noreturn void platform_halt(void)
+{
+    platform_irq_disable();
+    port_write_long(DEBUG_EXIT_PORT, HALT_EXIT_STATUS);
+    halt_forever();
+}

@@ -1,0 +1,193 @@
+/*
+ * x86.h — private interfaces of the x86_64 backend (Ring 0). Nothing outside
+ * src/platform-x86 includes this header.
+ *
+ * Memory layout (virtual):
+ *   [0x10000, 0x7ffffffff000)                 user space (per address space)
+ *   0xffff888000000000 + physical             direct map of RAM (2 MiB pages, NX)
+ *   0xffffc90000000000 .. +512 GiB            kernel mapping area (platform_map on
+ *                                             the kernel address space)
+ *   0xffffffff80000000 + physical             the kernel image (4 KiB pages, W^X)
+ */
+#ifndef RK_PLATFORM_X86_H
+#define RK_PLATFORM_X86_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <rk/platform.h>
+
+#define KERNEL_VIRTUAL_BASE 0xffffffff80000000ull
+#define DIRECT_MAP_BASE 0xffff888000000000ull
+#define KERNEL_MAPPING_AREA_BASE 0xffffc90000000000ull
+#define KERNEL_MAPPING_AREA_SIZE (1ull << 39)
+/* RAM above this physical address is neither direct-mapped nor handed out (boot pool size). */
+#define DIRECT_MAP_LIMIT (32ull << 30)
+
+/* GDT selectors (the order SYSCALL/SYSRET need: STAR[47:32] = kernel code,
+ * STAR[63:48] = user 32-bit code, so user data = +8 and user 64-bit code = +16). */
+#define SELECTOR_KERNEL_CODE 0x08
+#define SELECTOR_KERNEL_DATA 0x10
+#define SELECTOR_USER_CODE32 0x18
+#define SELECTOR_USER_DATA 0x20
+#define SELECTOR_USER_CODE64 0x28
+#define SELECTOR_TSS 0x30
+
+#define RFLAGS_INTERRUPT_ENABLE (1ull << 9)
+
+/*
+ * The registers the interrupt entry stubs save, lowest address first.
+ * Just below it, interrupt_common leaves a frame record {interrupted rbp,
+ * interrupted rip} that rbp points to while the handler runs.
+ */
+struct interrupt_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector;
+    uint64_t error_code;
+    /* pushed by the CPU */
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* ------------------------------------------------------------ port I/O */
+
+static inline void port_write_byte(uint16_t port, uint8_t value)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port) : "memory");
+}
+
+static inline void port_write_word(uint16_t port, uint16_t value)
+{
+    __asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port) : "memory");
+}
+
+static inline void port_write_long(uint16_t port, uint32_t value)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port) : "memory");
+}
+
+static inline uint8_t port_read_byte(uint16_t port)
+{
+    uint8_t value;
+    __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port) : "memory");
+    return value;
+}
+
+/* ------------------------------------------------------ CPU registers */
+
+static inline uint64_t read_cr2(void)
+{
+    uint64_t value;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(value));
+    return value;
+}
+
+static inline uint64_t read_cr3(void)
+{
+    uint64_t value;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(value));
+    return value;
+}
+
+static inline void write_cr3(uint64_t value)
+{
+    __asm__ volatile("mov %0, %%cr3" : : "r"(value) : "memory");
+}
+
+static inline void invalidate_page(uintptr_t virtual_address)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(virtual_address) : "memory");
+}
+
+static inline uint64_t read_time_stamp_counter(void)
+{
+    uint32_t low, high;
+    __asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+    return ((uint64_t)high << 32) | low;
+}
+
+/* ---------------------------------------- linker-script symbols (virtual) */
+
+extern char kernel_image_start[], kernel_image_end[];
+extern char kernel_text_start[], kernel_text_end[];
+extern char kernel_rodata_start[], kernel_rodata_end[];
+extern char kernel_data_start[], kernel_data_end[];
+
+/* Physical address of a kernel-image symbol. */
+static inline paddr_t kernel_image_physical(const void *virtual_address)
+{
+    return (paddr_t)((uintptr_t)virtual_address - KERNEL_VIRTUAL_BASE);
+}
+
+/* ------------------------------------------------- backend internals */
+
+/* boot_main.c: C entry from boot.S, on the boot stack, interrupts off. */
+_Noreturn void x86_boot_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical);
+
+/* serial.c: set up COM1 (polled output); enable its receive interrupt. */
+void serial_initialize(void);
+void serial_enable_receive_interrupt(void);
+/* IRQ4 handler: drain the UART into the input buffer, tell the Core. */
+void serial_handle_interrupt(void);
+
+/* console_print.c: minimal formatting straight to the console (fault paths). */
+void console_print(const char *text);
+void console_print_hex(uint64_t value, unsigned digits);
+void console_print_decimal(uint64_t value);
+void console_print_symbol(uintptr_t address);
+
+/* descriptors.c: load the GDT, TSS and IDT. */
+void descriptors_initialize(void);
+/* Stack the CPU switches to on an interrupt from user mode. */
+void descriptors_set_kernel_stack(uintptr_t stack_top);
+
+/* interrupts.c: the C side of every interrupt and exception stub. */
+void x86_interrupt_dispatch(struct interrupt_frame *frame);
+
+/* pic.c: the 8259 pair, remapped to vectors 32..47. */
+#define IRQ_VECTOR_BASE 32
+#define IRQ_COUNT 16
+#define IRQ_TIMER 0
+#define IRQ_SERIAL 4
+void pic_initialize(void);
+/* True when the IRQ is real (not spurious); sends the end-of-interrupt. */
+bool pic_acknowledge(unsigned irq);
+
+/* clock.c: TSC calibration and the PIT one-shot timer. */
+void clock_initialize(void);
+void clock_handle_timer_interrupt(void);
+
+/* paging.c: the kernel page tables. */
+void paging_initialize(const struct boot_memory_region *ram, size_t ram_count);
+/* Take page-table frames from core_frame_alloc() from now on; returns the unused boot pool. */
+struct boot_memory_region paging_enable_core_frames(void);
+/* A zeroed page-table frame (boot pool or Core), PADDR_INVALID when none. */
+paddr_t paging_frame_alloc(void);
+void paging_frame_free(paddr_t frame);
+/* Kernel-virtual address of a page-table frame. */
+uint64_t *paging_table(paddr_t frame);
+/* Root of the kernel page tables. */
+paddr_t paging_kernel_root(void);
+/* True when [address, address + length) is mapped kernel memory (image or direct map). */
+bool paging_kernel_range_is_mapped(uintptr_t address, size_t length);
+
+/* Page-table entry bits. */
+#define PTE_PRESENT (1ull << 0)
+#define PTE_WRITABLE (1ull << 1)
+#define PTE_USER (1ull << 2)
+#define PTE_LARGE (1ull << 7)
+#define PTE_MAPPED (1ull << 9)   /* software: a mapping exists, even without access */
+#define PTE_READABLE (1ull << 10) /* software: mapped with PLATFORM_PROT_READ */
+#define PTE_NO_EXECUTE (1ull << 63)
+#define PTE_ADDRESS_MASK 0x000ffffffffff000ull
+
+/* context_switch.S: first code of a new context (entry in r12, argument in r13). */
+void context_start_trampoline(void);
+
+/* The table generated by tools/gen_ksyms.py (kernel_symbols.S). */
+extern const uint64_t kernel_symbol_addresses[];
+extern const uint32_t kernel_symbol_name_offsets[];
+extern const char kernel_symbol_names[];
+extern const uint64_t kernel_symbol_count;
+
+#endif
