@@ -10,7 +10,7 @@ KERNEL := $(X86)/src/platform-x86/ringkernel.elf
 APPEND ?= console=ttyS0
 QEMU := qemu-system-x86_64
 QEMU_FLAGS := -machine pc,accel=tcg -m 256M -nographic -no-reboot \
-              -device isa-debug-exit,iobase=0xf4,iosize=0x04
+              -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 .PHONY: all setup build build-hosted build-x86 test test-unit test-qemu run run-hosted bench clean
 

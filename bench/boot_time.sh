@@ -34,7 +34,7 @@ boot_once() {
   local start banner=- line status end fd pid
   start=$EPOCHREALTIME
   exec {fd}< <(timeout "$timeout_seconds" "$qemu" -machine pc,accel=tcg -m 256M -nographic -no-reboot \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" \
+    -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" \
     -kernel "$kernel" -append "console=ttyS0 rk.test=boot" </dev/null 2>&1)
   pid=$!
   while IFS= read -r line <&"$fd"; do

@@ -48,7 +48,7 @@ fi
 
 echo "# $qemu -kernel $kernel ${initrd_arguments[*]} -append \"$append\" (timeout ${timeout_seconds}s)"
 timeout "$timeout_seconds" "$qemu" -machine pc,accel=tcg -m 256M -nographic -no-reboot \
-  -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+  -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
   -kernel "$kernel" "${initrd_arguments[@]}" -append "$append" </dev/null >"$raw_log" 2>&1
 status=$?
 # Drop carriage returns and the firmware's terminal escape sequences.
