@@ -14,6 +14,10 @@
 #include <rk/services.h>
 #include <rk/string.h>
 
+static struct cmdline kernel_command_line;
+
+const struct cmdline *kernel_cmdline(void) { return &kernel_command_line; }
+
 /* Pick the scheduler policy from "sched=" and "rk.seed=". */
 static const struct sched_policy_ops *choose_policy(const struct cmdline *cmdline)
 {
@@ -43,7 +47,7 @@ static void apply_log_level(const struct cmdline *cmdline)
 
 int core_init(const struct boot_info *info)
 {
-    int cmdline_error = kernel_cmdline_set(info->command_line);
+    int cmdline_error = cmdline_parse(&kernel_command_line, info->command_line);
     const struct cmdline *cmdline = kernel_cmdline();
     apply_log_level(cmdline);
     if (cmdline_error < 0)

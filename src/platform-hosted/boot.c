@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rk/cmdline.h>
 #include <rk/kernel.h>
 
 #include "hosted.h"
@@ -31,63 +32,18 @@
 
 static char command_line[HOSTED_COMMAND_LINE_LENGTH];
 static struct boot_info boot_information;
+static struct cmdline hosted_options;
 
-/*
- * Copy the value of the last "key=value" word of text (quotes removed) into
- * value. A bare "key" gives "". Returns false when key is absent.
- */
-static bool option_find(const char *text, const char *key, char *value, size_t value_size)
+/* Parse command_line into hosted_options (the hosted.* and rk.test options are read from it). */
+static void options_parse(void)
 {
-    size_t key_length = strlen(key);
-    bool found = false;
-    const char *cursor = text;
-    while (*cursor != '\0') {
-        while (*cursor == ' ')
-            cursor++;
-        if (*cursor == '\0' || (cursor[0] == '-' && cursor[1] == '-' &&
-                                (cursor[2] == ' ' || cursor[2] == '\0')))
-            break;
-        const char *word = cursor;
-        bool quoted = false;
-        while (*cursor != '\0' && (quoted || *cursor != ' ')) {
-            if (*cursor == '"')
-                quoted = !quoted;
-            cursor++;
-        }
-        if (strncmp(word, key, key_length) != 0 ||
-            (word[key_length] != '=' && word + key_length != cursor))
-            continue;
-        size_t length = 0;
-        for (const char *letter = word + key_length + (word + key_length != cursor);
-             letter < cursor; letter++) {
-            if (*letter != '"' && length + 1 < value_size)
-                value[length++] = *letter;
-        }
-        value[length] = '\0';
-        found = true;
-    }
-    return found;
+    cmdline_parse(&hosted_options, command_line); /* keeps what parsed; the Core reports errors */
 }
 
-/* Parse "64M"-style sizes (decimal or 0x hex, K/M/G suffix). Returns 0 or -EINVAL. */
-static int size_parse(const char *text, uint64_t *size)
+/* Value of option key, or NULL when absent. */
+static const char *option_value(const char *key)
 {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 0);
-    if (errno != 0 || end == text || text[0] == '-')
-        return -EINVAL;
-    unsigned shift = 0;
-    switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    default: break;
-    }
-    if (*end != '\0' || value > (UINT64_MAX >> shift))
-        return -EINVAL;
-    *size = (uint64_t)value << shift;
-    return 0;
+    return cmdline_get(&hosted_options, key);
 }
 
 /* Print "hosted: message" and exit with status 1 (a boot configuration error). */
@@ -104,13 +60,14 @@ static _Noreturn void boot_fail(const char *message, const char *detail)
 }
 
 /* Arena size from hosted.memory= (default when absent); -EINVAL when malformed. */
-static int memory_size_option(const char *text, uint64_t *size)
+static int memory_size_option(uint64_t *size)
 {
-    char value[64];
-    *size = HOSTED_DEFAULT_MEMORY_BYTES;
-    if (!option_find(text, "hosted.memory", value, sizeof(value)))
+    int error = cmdline_get_u64(&hosted_options, "hosted.memory", size);
+    if (error == -ENOENT) {
+        *size = HOSTED_DEFAULT_MEMORY_BYTES;
         return 0;
-    return size_parse(value, size);
+    }
+    return error;
 }
 
 /* Copy the file at path to the end of the arena. Returns its size, or a negative errno. */
@@ -151,10 +108,10 @@ static long initrd_load(const char *path, uint64_t usable_bytes, paddr_t *initrd
 /* Load the hosted.initrd= file, if any, into the arena. Returns 0 or a negative errno. */
 static int initrd_option_load(paddr_t *initrd_base, size_t *initrd_size)
 {
-    char path[HOSTED_COMMAND_LINE_LENGTH];
+    const char *path = option_value("hosted.initrd");
     *initrd_base = 0;
     *initrd_size = 0;
-    if (!option_find(command_line, "hosted.initrd", path, sizeof(path)))
+    if (!path)
         return 0;
     long loaded = initrd_load(path, hosted_memory_arena_size() - PAGE_SIZE, initrd_base);
     if (loaded < 0)
@@ -212,31 +169,31 @@ static void command_line_join(int argument_count, char **arguments)
 /* See hosted_internal.h. */
 _Noreturn void hosted_boot(int argument_count, char **arguments)
 {
-    char value[HOSTED_COMMAND_LINE_LENGTH];
     command_line_join(argument_count, arguments);
+    options_parse();
 
     uint64_t memory_size;
-    if (memory_size_option(command_line, &memory_size) != 0)
+    if (memory_size_option(&memory_size) != 0)
         boot_fail("bad hosted.memory= value", NULL);
     if (hosted_memory_init(memory_size) != 0)
         boot_fail("cannot map the memory arena (hosted.memory= too small or too large)", NULL);
 
-    bool virtual_clock = option_find(command_line, "rk.test", value, sizeof(value));
-    if (option_find(command_line, "hosted.clock", value, sizeof(value))) {
-        if (strcmp(value, "virtual") != 0 && strcmp(value, "real") != 0)
-            boot_fail("hosted.clock= must be virtual or real", value);
-        virtual_clock = strcmp(value, "virtual") == 0;
+    bool virtual_clock = option_value("rk.test") != NULL;
+    const char *clock = option_value("hosted.clock");
+    if (clock) {
+        if (strcmp(clock, "virtual") != 0 && strcmp(clock, "real") != 0)
+            boot_fail("hosted.clock= must be virtual or real", clock);
+        virtual_clock = strcmp(clock, "virtual") == 0;
     }
     bool stdin_input = !virtual_clock;
-    if (option_find(command_line, "hosted.stdin", value, sizeof(value)))
-        stdin_input = strcmp(value, "off") != 0 && strcmp(value, "0") != 0;
+    const char *stdin_option = option_value("hosted.stdin");
+    if (stdin_option)
+        stdin_input = strcmp(stdin_option, "off") != 0 && strcmp(stdin_option, "0") != 0;
 
     paddr_t initrd_base = 0;
     size_t initrd_size = 0;
-    if (initrd_option_load(&initrd_base, &initrd_size) != 0) {
-        option_find(command_line, "hosted.initrd", value, sizeof(value));
-        boot_fail("cannot load hosted.initrd=", value);
-    }
+    if (initrd_option_load(&initrd_base, &initrd_size) != 0)
+        boot_fail("cannot load hosted.initrd=", option_value("hosted.initrd"));
 
     if (hosted_symbols_load() != 0)
         hosted_write_text("hosted: no symbol table (stripped executable?): "
@@ -244,8 +201,8 @@ _Noreturn void hosted_boot(int argument_count, char **arguments)
     machine_reset(virtual_clock, stdin_input);
     if (hosted_faults_install() != 0)
         hosted_write_text("hosted: cannot install the fault handlers\n");
-    if (option_find(command_line, "hosted.tty", value, sizeof(value)) &&
-        strcmp(value, "raw") == 0)
+    const char *tty = option_value("hosted.tty");
+    if (tty && strcmp(tty, "raw") == 0)
         hosted_tty_make_raw();
 
     boot_info_build(initrd_base, initrd_size);
@@ -260,9 +217,10 @@ int hosted_test_boot(const char *text)
         length = sizeof(command_line) - 1;
     memcpy(command_line, text != NULL ? text : "", length);
     command_line[length] = '\0';
+    options_parse();
 
     uint64_t memory_size;
-    if (memory_size_option(command_line, &memory_size) != 0)
+    if (memory_size_option(&memory_size) != 0)
         return -EINVAL;
     int error = hosted_memory_init(memory_size);
     if (error != 0)

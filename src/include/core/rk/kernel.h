@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <rk/cmdline.h>
 #include <rk/platform.h>
 
 #define RINGKERNEL_VERSION "0.1.0"
@@ -18,6 +19,9 @@
  * The running context becomes the boot/idle thread.
  */
 int core_init(const struct boot_info *info);
+
+/* The kernel's own command line, parsed by core_init(). */
+const struct cmdline *kernel_cmdline(void);
 
 /* Reset the heap to empty (core_init; forgets earlier slabs). */
 void heap_init(void);

@@ -1,11 +1,11 @@
 /*
- * cmdline.c — parsing the kernel command line into key/value options.
+ * cmdline.c — parsing option lines into key/value options. Shared by every
+ * ring: the Core parses the kernel command line with it, the hosted backend
+ * its own hosted.* options.
  */
 #include <rk/cmdline.h>
 #include <rk/errno.h>
 #include <rk/string.h>
-
-static struct cmdline kernel_command_line;
 
 static bool is_space(char character)
 {
@@ -135,7 +135,3 @@ int cmdline_get_u64(const struct cmdline *cmdline, const char *key, uint64_t *va
     *value = result << shift;
     return 0;
 }
-
-const struct cmdline *kernel_cmdline(void) { return &kernel_command_line; }
-
-int kernel_cmdline_set(const char *text) { return cmdline_parse(&kernel_command_line, text); }

@@ -1,5 +1,6 @@
 /*
- * rk/cmdline.h — the kernel command line: space-separated words, each
+ * rk/cmdline.h — option lines such as the kernel command line (and, later,
+ * mount options): space-separated words, each
  * "key=value" or a bare "flag"; a value may be double-quoted to hold
  * spaces ("init.args=\"-a b\""). Everything after a lone "--" belongs to init.
  */
@@ -40,10 +41,5 @@ bool cmdline_has(const struct cmdline *cmdline, const char *key);
  * or out of range.
  */
 int cmdline_get_u64(const struct cmdline *cmdline, const char *key, uint64_t *value);
-
-/* The kernel's own command line, parsed at boot. */
-const struct cmdline *kernel_cmdline(void);
-/* Parse text as the kernel's command line (boot). Returns cmdline_parse()'s result. */
-int kernel_cmdline_set(const char *text);
 
 #endif
