@@ -9,14 +9,8 @@
  * syscall, unlike glibc's swapcontext.
  */
 
-    .text
-
-/* void hosted_context_switch_stacks(uintptr_t *save_stack_pointer, uintptr_t next_stack_pointer) */
-    .globl hosted_context_switch_stacks
-    .type hosted_context_switch_stacks, @function
-    .p2align 4
-hosted_context_switch_stacks:
-    .cfi_startproc
+/* Push the switch frame described above (callee-saved registers, MXCSR, x87 control word). */
+.macro PUSH_SWITCH_FRAME
     pushq %rbp
     .cfi_adjust_cfa_offset 8
     pushq %rbx
@@ -33,6 +27,17 @@ hosted_context_switch_stacks:
     .cfi_adjust_cfa_offset 16
     stmxcsr (%rsp)
     fnstcw 4(%rsp)
+.endm
+
+    .text
+
+/* void hosted_context_switch_stacks(uintptr_t *save_stack_pointer, uintptr_t next_stack_pointer) */
+    .globl hosted_context_switch_stacks
+    .type hosted_context_switch_stacks, @function
+    .p2align 4
+hosted_context_switch_stacks:
+    .cfi_startproc
+    PUSH_SWITCH_FRAME
     movq %rsp, (%rdi)
     movq %rsi, %rsp
     ldmxcsr (%rsp)
@@ -65,22 +70,7 @@ hosted_context_switch_stacks:
     .p2align 4
 hosted_context_save_and_leave:
     .cfi_startproc
-    pushq %rbp
-    .cfi_adjust_cfa_offset 8
-    pushq %rbx
-    .cfi_adjust_cfa_offset 8
-    pushq %r12
-    .cfi_adjust_cfa_offset 8
-    pushq %r13
-    .cfi_adjust_cfa_offset 8
-    pushq %r14
-    .cfi_adjust_cfa_offset 8
-    pushq %r15
-    .cfi_adjust_cfa_offset 8
-    subq $16, %rsp
-    .cfi_adjust_cfa_offset 16
-    stmxcsr (%rsp)
-    fnstcw 4(%rsp)
+    PUSH_SWITCH_FRAME
     movq %rsp, (%rdi)
     movq %rsi, %rdi
     subq $8, %rsp               /* 16-byte alignment for the call */
