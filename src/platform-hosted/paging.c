@@ -35,6 +35,9 @@
 #define USER_ADDRESS_LOWEST ((uintptr_t)0x10000)
 #define USER_ADDRESS_END ((uintptr_t)0x00007ffffffff000)
 #define KERNEL_ADDRESS_LOWEST ((uintptr_t)0xffff800000000000)
+/* The same window as the x86 backend's, so the Core sees one contract. */
+#define KERNEL_MAPPING_LOWEST ((uintptr_t)0xffffc90000000000)
+#define KERNEL_MAPPING_END (KERNEL_MAPPING_LOWEST + ((uintptr_t)1 << 39))
 #define PHYSICAL_ADDRESS_LIMIT ((paddr_t)1 << 52)
 
 #define ALL_PROTECTIONS \
@@ -68,6 +71,24 @@ uintptr_t platform_user_address_lowest(void)
 uintptr_t platform_user_address_end(void)
 {
     return USER_ADDRESS_END;
+}
+
+/* See rk/platform.h. */
+uintptr_t platform_kernel_mapping_lowest(void)
+{
+    return KERNEL_MAPPING_LOWEST;
+}
+
+/* See rk/platform.h. */
+uintptr_t platform_kernel_mapping_end(void)
+{
+    return KERNEL_MAPPING_END;
+}
+
+/* True when mappings at va may be changed through space (see platform_map). */
+static bool address_is_changeable(uintptr_t va)
+{
+    return va < KERNEL_ADDRESS_LOWEST || (va >= KERNEL_MAPPING_LOWEST && va < KERNEL_MAPPING_END);
 }
 
 /* The table in frame, NULL when the frame is not RAM. */
@@ -243,8 +264,8 @@ int platform_map(struct platform_address_space *space, uintptr_t va, paddr_t pa,
                  unsigned prot)
 {
     struct platform_address_space *owner = space_for(space, va);
-    if (owner == NULL || !is_page_aligned(va) || !is_page_aligned(pa) ||
-        pa >= PHYSICAL_ADDRESS_LIMIT || (prot & ~ALL_PROTECTIONS) != 0)
+    if (owner == NULL || !address_is_changeable(va) || !is_page_aligned(va) ||
+        !is_page_aligned(pa) || pa >= PHYSICAL_ADDRESS_LIMIT || (prot & ~ALL_PROTECTIONS) != 0)
         return -EINVAL;
     int error;
     uint64_t *entry = entry_for(owner, va, true, &error);
@@ -260,7 +281,7 @@ int platform_map(struct platform_address_space *space, uintptr_t va, paddr_t pa,
 int platform_unmap(struct platform_address_space *space, uintptr_t va, paddr_t *old_pa)
 {
     struct platform_address_space *owner = space_for(space, va);
-    if (owner == NULL || !is_page_aligned(va))
+    if (owner == NULL || !address_is_changeable(va) || !is_page_aligned(va))
         return -EINVAL;
     int error;
     uint64_t *entry = entry_for(owner, va, false, &error);
@@ -276,7 +297,8 @@ int platform_unmap(struct platform_address_space *space, uintptr_t va, paddr_t *
 int platform_protect(struct platform_address_space *space, uintptr_t va, unsigned prot)
 {
     struct platform_address_space *owner = space_for(space, va);
-    if (owner == NULL || !is_page_aligned(va) || (prot & ~ALL_PROTECTIONS) != 0)
+    if (owner == NULL || !address_is_changeable(va) || !is_page_aligned(va) ||
+        (prot & ~ALL_PROTECTIONS) != 0)
         return -EINVAL;
     int error;
     uint64_t *entry = entry_for(owner, va, false, &error);

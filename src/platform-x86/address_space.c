@@ -61,6 +61,18 @@ static bool is_active(const struct platform_address_space *space)
     return (read_cr3() & PTE_ADDRESS_MASK) == space->root;
 }
 
+/* See rk/platform.h. */
+uintptr_t platform_kernel_mapping_lowest(void)
+{
+    return KERNEL_MAPPING_AREA_BASE;
+}
+
+/* See rk/platform.h. */
+uintptr_t platform_kernel_mapping_end(void)
+{
+    return KERNEL_MAPPING_AREA_BASE + KERNEL_MAPPING_AREA_SIZE;
+}
+
 /* True for an address in the kernel half (shared by every space). */
 static bool is_kernel_address(uintptr_t va)
 {

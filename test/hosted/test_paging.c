@@ -129,7 +129,7 @@ static void test_spaces_share_only_the_kernel_half(void **state)
     (void)state;
     struct platform_address_space first, second;
     struct platform_address_space *kernel = platform_address_space_kernel();
-    uintptr_t kernel_page = (uintptr_t)0xffff900000000000;
+    uintptr_t kernel_page = platform_kernel_mapping_lowest() + 0x200000;
     assert_int_equal(platform_address_space_create(&first), 0);
     assert_int_equal(platform_address_space_create(&second), 0);
 
@@ -137,6 +137,11 @@ static void test_spaces_share_only_the_kernel_half(void **state)
     assert_int_equal(platform_translate(&second, USER_PAGE, NULL, NULL), -ENOENT);
     assert_int_equal(platform_map(kernel, USER_PAGE, FRAME_A, PLATFORM_PROT_READ), -EINVAL);
 
+    /* Only the kernel mapping window may change; the direct map region may not. */
+    assert_int_equal(platform_map(kernel, (uintptr_t)0xffff900000000000, FRAME_B, PLATFORM_PROT_READ),
+                     -EINVAL);
+    assert_int_equal(platform_map(kernel, platform_kernel_mapping_end(), FRAME_B, PLATFORM_PROT_READ),
+                     -EINVAL);
     assert_int_equal(platform_map(kernel, kernel_page, FRAME_B, PLATFORM_PROT_READ), 0);
     paddr_t frame = 0;
     assert_int_equal(platform_translate(&first, kernel_page, &frame, NULL), 0);

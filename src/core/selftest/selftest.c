@@ -20,6 +20,7 @@ const struct selftest selftests[] = {
     { .name = "timers", .run = selftest_timers },
     { .name = "sleep", .run = selftest_sleep },
     { .name = "registry", .run = selftest_registry },
+    { .name = "address-space", .run = selftest_address_space },
 };
 const unsigned selftest_count = sizeof selftests / sizeof selftests[0];
 

@@ -10,5 +10,6 @@ int selftest_sched_policy(void);
 int selftest_timers(void);
 int selftest_sleep(void);
 int selftest_registry(void);
+int selftest_address_space(void);
 
 #endif

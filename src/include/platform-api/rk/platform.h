@@ -159,6 +159,12 @@ enum platform_protection {
  * memory-manager structures; only the backend interprets root.
  * Page-table frames come from core_frame_alloc() and go back through
  * core_frame_free().
+ *
+ * On x86_64 the tables are the MMU's. On the hosted backend they are the
+ * same 4-level shape kept in software: a mapping is bookkeeping that
+ * platform_translate() (and the Core's user-copy helpers through it) honour,
+ * not host memory at that address; the Core reaches frames only through
+ * platform_phys_to_virt() on both backends.
  */
 struct platform_address_space {
     paddr_t root;
@@ -170,6 +176,14 @@ struct platform_address_space *platform_address_space_kernel(void);
 /* Lowest and one-past-highest user virtual address this backend supports. */
 uintptr_t platform_user_address_lowest(void);
 uintptr_t platform_user_address_end(void);
+
+/*
+ * The kernel-half window where platform_map()/unmap()/protect() may change
+ * mappings (through any space: the kernel half is shared). The direct map
+ * and the kernel image outside it are the backend's and cannot be changed.
+ */
+uintptr_t platform_kernel_mapping_lowest(void);
+uintptr_t platform_kernel_mapping_end(void);
 
 /* Create an empty user address space. Returns 0 or -ENOMEM. */
 int platform_address_space_create(struct platform_address_space *space);
@@ -183,7 +197,8 @@ void platform_address_space_activate(struct platform_address_space *space);
 
 /*
  * Map the 4 KiB page at virtual address va to frame pa with protection prot.
- * Returns 0, -EINVAL (va or pa unaligned, va outside the space's range),
+ * va must be in the space's user range or in the kernel mapping window.
+ * Returns 0, -EINVAL (va or pa unaligned, va outside those ranges),
  * -EEXIST (already mapped) or -ENOMEM (no frame for a page table).
  */
 int platform_map(struct platform_address_space *space, uintptr_t va, paddr_t pa,
