@@ -166,6 +166,8 @@ unsigned sched_run_until_idle(void)
             continue;
         }
         reap_dead_threads();
+        if (platform_poll_events())
+            continue;
         if (!timers_pending() || !platform_idle())
             break;
     }

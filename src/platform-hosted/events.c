@@ -283,6 +283,16 @@ bool platform_idle(void)
     return delivered;
 }
 
+/* See rk/platform.h. */
+bool platform_poll_events(void)
+{
+    uint64_t before = events.deliveries;
+    hosted_interrupts_enabled = true;
+    deliver_pending();
+    hosted_interrupts_enabled = false;
+    return events.deliveries != before;
+}
+
 /* See hosted.h. */
 bool hosted_clock_is_virtual(void)
 {

@@ -77,6 +77,21 @@ bool platform_idle(void)
     return true;
 }
 
+/* Device interrupts handled so far (platform_poll_events compares it). */
+static uint64_t interrupts_delivered;
+
+/*
+ * Let pending interrupts in and out again: "sti" takes effect after the
+ * next instruction, so the nop is the window. Interrupts disabled on entry
+ * and exit.
+ */
+bool platform_poll_events(void)
+{
+    uint64_t before = interrupts_delivered;
+    __asm__ volatile("sti\n\tnop\n\tcli" : : : "memory");
+    return interrupts_delivered != before;
+}
+
 /* The platform fault kind of an exception vector. */
 static enum platform_fault_kind fault_kind(uint64_t vector)
 {
@@ -136,6 +151,7 @@ void x86_interrupt_dispatch(struct interrupt_frame *frame)
     unsigned irq = (unsigned)frame->vector - IRQ_VECTOR_BASE;
     if (irq >= IRQ_COUNT || !pic_acknowledge(irq))
         return;
+    interrupts_delivered++;
     if (irq == IRQ_TIMER)
         clock_handle_timer_interrupt();
     else if (irq == IRQ_SERIAL)

@@ -63,7 +63,7 @@ RK_NORETURN void sched_idle_loop(void);
 
 /*
  * Run threads (the caller acts as the idle thread) until no thread is
- * runnable and no timer is pending. Returns the number of threads still
+ * runnable, no event is pending and no timer is armed. Returns the number of threads still
  * blocked (0 when everything finished). For tests and self-tests.
  */
 unsigned sched_run_until_idle(void);

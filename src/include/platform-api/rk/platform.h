@@ -121,6 +121,14 @@ bool platform_irq_enabled(void);
  */
 bool platform_idle(void);
 
+/*
+ * Deliver the events that are already pending (an expired timer, buffered
+ * console input) without waiting: interrupts are enabled only for that.
+ * Called and returns with interrupts disabled. Returns true when at least
+ * one event was delivered.
+ */
+bool platform_poll_events(void);
+
 /* ------------------------------------------------------ clock and timer */
 
 /* Monotonic nanoseconds since boot. Any context. */
