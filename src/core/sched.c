@@ -20,7 +20,6 @@
 static const struct sched_policy_ops *policy = &sched_policy_round_robin;
 static struct thread boot_thread;           /* the context that ran sched_init(); the idle thread */
 static struct thread *current_thread;
-static bool reschedule_requested;
 static uint64_t switches;
 static struct list_node dead_threads;       /* detached threads that exited, to be freed */
 
@@ -40,12 +39,26 @@ void sched_init(const struct sched_policy_ops *new_policy)
     list_push_back(thread_list(), &boot_thread.all_link);
     list_init(&dead_threads);
     current_thread = &boot_thread;
-    reschedule_requested = false;
     switches = 0;
     platform_irq_restore(flags);
 }
 
 const struct sched_policy_ops *sched_policy(void) { return policy; }
+
+void sched_set_policy(const struct sched_policy_ops *new_policy)
+{
+    irq_flags_t flags = platform_irq_save();
+    struct list_node runnable = LIST_HEAD_INIT(runnable);
+    struct thread *thread;
+    while ((thread = policy->pick_next()) != NULL)
+        list_push_back(&runnable, &thread->run_link);
+    policy = new_policy;
+    policy->reset();
+    struct list_node *node;
+    while ((node = list_pop_front(&runnable)) != NULL)
+        policy->enqueue(list_entry(node, struct thread, run_link));
+    platform_irq_restore(flags);
+}
 
 struct thread *thread_current(void) { return current_thread; }
 
@@ -110,7 +123,7 @@ void sched_block(struct spinlock *lock)
 void sched_yield(void)
 {
     irq_flags_t flags = platform_irq_save();
-    reschedule_requested = false;
+    platform_poll_events(); /* a yield point: let pending interrupts in (hosted needs it) */
     struct thread *thread = current_thread;
     if (thread == &boot_thread) {
         struct thread *next = policy->pick_next();
@@ -126,8 +139,6 @@ void sched_yield(void)
 
 void thread_yield(void) { sched_yield(); }
 
-void sched_request_reschedule(void) { reschedule_requested = true; }
-
 /* Called by thread_exit(): mark dead, queue for reaping when detached, never return. */
 void sched_exit_current(void)
 {
@@ -137,6 +148,18 @@ void sched_exit_current(void)
         list_push_back(&dead_threads, &thread->run_link);
     switch_to(next_or_idle());
     panic("thread %s ran after exit", thread->name);
+}
+
+/* Number of threads blocked for now. Interrupts disabled. */
+static unsigned blocked_thread_count(void)
+{
+    unsigned blocked = 0;
+    list_for_each(node, thread_list()) {
+        struct thread *thread = list_entry(node, struct thread, all_link);
+        if (thread->state == THREAD_BLOCKED)
+            blocked++;
+    }
+    return blocked;
 }
 
 void sched_idle_loop(void)
@@ -149,17 +172,28 @@ void sched_idle_loop(void)
             continue;
         }
         reap_dead_threads();
-        if (!platform_idle())
-            panic("idle: every thread is blocked and no event can arrive");
+        if (platform_idle())
+            continue;
+        if (blocked_thread_count() > 0)
+            panic("idle: %u thread(s) blocked for ever: no event can arrive", blocked_thread_count());
+        klog(KLOG_NOTICE, "idle: nothing left to run and no event can arrive: powering off");
+        platform_power_off(0);
     }
 }
 
-unsigned sched_run_until_idle(void)
+/*
+ * The boot thread's scheduler loop: run runnable threads, deliver pending
+ * events and sleep in platform_idle() until done(argument) holds. With
+ * until_quiet, also stop once nothing is runnable, pending or armed.
+ * Returns true when done(argument) holds. Interrupts disabled.
+ */
+static bool boot_thread_run(bool (*done)(void *argument), void *argument, bool until_quiet)
 {
     if (current_thread != &boot_thread)
-        panic("sched_run_until_idle: only the boot thread may drive the scheduler");
-    irq_flags_t flags = platform_irq_save();
+        panic("only the boot thread may drive the scheduler");
     for (;;) {
+        if (done && done(argument))
+            return true;
         struct thread *next = policy->pick_next();
         if (next) {
             switch_to(next);
@@ -168,15 +202,25 @@ unsigned sched_run_until_idle(void)
         reap_dead_threads();
         if (platform_poll_events())
             continue;
-        if (!timers_pending() || !platform_idle())
-            break;
+        if (until_quiet && !timers_pending())
+            return false;
+        if (!platform_idle())
+            return false;
     }
-    unsigned blocked = 0;
-    list_for_each(node, thread_list()) {
-        struct thread *thread = list_entry(node, struct thread, all_link);
-        if (thread->state == THREAD_BLOCKED)
-            blocked++;
-    }
+}
+
+bool sched_boot_thread_wait(bool (*done)(void *argument), void *argument)
+{
+    return boot_thread_run(done, argument, false);
+}
+
+bool sched_is_boot_thread(void) { return current_thread == &boot_thread; }
+
+unsigned sched_run_until_idle(void)
+{
+    irq_flags_t flags = platform_irq_save();
+    boot_thread_run(NULL, NULL, true);
+    unsigned blocked = blocked_thread_count();
     platform_irq_restore(flags);
     return blocked;
 }

@@ -66,8 +66,13 @@ int thread_join(struct thread *thread, int *exit_code)
     if (thread == thread_current() || thread->detached || !thread->stack)
         return -EINVAL;
     irq_flags_t flags = platform_irq_save();
-    while (thread->state != THREAD_DEAD)
-        wait_queue_wait(&thread->exit_waiters, NULL, WAIT_FOREVER);
+    while (thread->state != THREAD_DEAD) {
+        int error = wait_queue_wait(&thread->exit_waiters, NULL, WAIT_FOREVER);
+        if (error < 0) {
+            platform_irq_restore(flags);
+            return error;
+        }
+    }
     if (exit_code)
         *exit_code = thread->exit_code;
     thread_free(thread);

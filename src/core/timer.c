@@ -36,6 +36,7 @@ void timer_init(struct timer *timer, timer_callback_fn callback, void *argument)
 void timer_arm(struct timer *timer, uint64_t deadline_ns)
 {
     irq_flags_t flags = platform_irq_save();
+    bool was_first = timer->pending && pending_timers.next == &timer->link;
     if (timer->pending)
         list_remove(&timer->link);
     timer->deadline_ns = deadline_ns;
@@ -48,7 +49,7 @@ void timer_arm(struct timer *timer, uint64_t deadline_ns)
         }
     }
     list_insert_before(position, &timer->link);
-    if (pending_timers.next == &timer->link)
+    if (was_first || pending_timers.next == &timer->link)
         reprogram_platform_timer();
     platform_irq_restore(flags);
 }
@@ -95,7 +96,6 @@ void core_timer_interrupt(void)
         timer->callback(timer, timer->argument);
     }
     reprogram_platform_timer();
-    sched_request_reschedule();
 }
 
 void thread_sleep_ns(uint64_t duration_ns)

@@ -22,6 +22,13 @@ static void wait_timeout_expired(struct timer *timer, void *argument)
     sched_wake(thread);
 }
 
+/* True once thread left the wait queue (woken or timed out). */
+static bool left_the_queue(void *argument)
+{
+    struct thread *thread = argument;
+    return list_is_empty(&thread->wait_link);
+}
+
 int wait_queue_wait(struct wait_queue *queue, struct spinlock *lock, uint64_t timeout_ns)
 {
     irq_flags_t flags = platform_irq_save();
@@ -34,14 +41,25 @@ int wait_queue_wait(struct wait_queue *queue, struct spinlock *lock, uint64_t ti
         timer_init(&thread->wait_timer, wait_timeout_expired, thread);
         timer_arm(&thread->wait_timer, deadline);
     }
-    sched_block(lock);
+    int result = 0;
+    if (sched_is_boot_thread()) {
+        /* The boot thread cannot block: it runs the others until it is woken. */
+        if (lock)
+            spin_unlock_raw(lock);
+        if (!sched_boot_thread_wait(left_the_queue, thread))
+            result = -EDEADLK;
+    } else {
+        sched_block(lock);
+    }
     if (timeout_ns != WAIT_FOREVER)
         timer_cancel(&thread->wait_timer);
     list_remove(&thread->wait_link);
     if (lock)
         spin_lock_raw(lock);
     platform_irq_restore(flags);
-    return thread->wait_timed_out ? -ETIMEDOUT : 0;
+    if (result == 0 && thread->wait_timed_out)
+        result = -ETIMEDOUT;
+    return result;
 }
 
 /* Wake the first waiter of queue. Interrupts disabled. */

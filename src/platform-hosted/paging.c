@@ -85,10 +85,15 @@ uintptr_t platform_kernel_mapping_end(void)
     return KERNEL_MAPPING_END;
 }
 
-/* True when mappings at va may be changed through space (see platform_map). */
-static bool address_is_changeable(uintptr_t va)
+/*
+ * True when va may be given prot through platform_map()/protect(): the user
+ * half, or the kernel mapping window without PLATFORM_PROT_USER.
+ */
+static bool address_is_changeable(uintptr_t va, unsigned prot)
 {
-    return va < KERNEL_ADDRESS_LOWEST || (va >= KERNEL_MAPPING_LOWEST && va < KERNEL_MAPPING_END);
+    if (va < KERNEL_ADDRESS_LOWEST)
+        return true;
+    return va >= KERNEL_MAPPING_LOWEST && va < KERNEL_MAPPING_END && !(prot & PLATFORM_PROT_USER);
 }
 
 /* The table in frame, NULL when the frame is not RAM. */
@@ -264,7 +269,7 @@ int platform_map(struct platform_address_space *space, uintptr_t va, paddr_t pa,
                  unsigned prot)
 {
     struct platform_address_space *owner = space_for(space, va);
-    if (owner == NULL || !address_is_changeable(va) || !is_page_aligned(va) ||
+    if (owner == NULL || !address_is_changeable(va, prot) || !is_page_aligned(va) ||
         !is_page_aligned(pa) || pa >= PHYSICAL_ADDRESS_LIMIT || (prot & ~ALL_PROTECTIONS) != 0)
         return -EINVAL;
     int error;
@@ -281,7 +286,7 @@ int platform_map(struct platform_address_space *space, uintptr_t va, paddr_t pa,
 int platform_unmap(struct platform_address_space *space, uintptr_t va, paddr_t *old_pa)
 {
     struct platform_address_space *owner = space_for(space, va);
-    if (owner == NULL || !address_is_changeable(va) || !is_page_aligned(va))
+    if (owner == NULL || !address_is_changeable(va, 0) || !is_page_aligned(va))
         return -EINVAL;
     int error;
     uint64_t *entry = entry_for(owner, va, false, &error);
@@ -297,7 +302,7 @@ int platform_unmap(struct platform_address_space *space, uintptr_t va, paddr_t *
 int platform_protect(struct platform_address_space *space, uintptr_t va, unsigned prot)
 {
     struct platform_address_space *owner = space_for(space, va);
-    if (owner == NULL || !address_is_changeable(va) || !is_page_aligned(va) ||
+    if (owner == NULL || !address_is_changeable(va, prot) || !is_page_aligned(va) ||
         (prot & ~ALL_PROTECTIONS) != 0)
         return -EINVAL;
     int error;

@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
 done
 output=$(mktemp)
 trap 'rm -f "$output"' EXIT
-timeout "$timeout_seconds" "$@" >"$output" 2>&1
+timeout "$timeout_seconds" "$@" </dev/null >"$output" 2>&1
 actual=$?
 cat "$output"
 failed=0

@@ -9,6 +9,8 @@
 #include <rk/errno.h>
 #include <rk/heap.h>
 #include <rk/sched.h>
+#include <rk/timer.h>
+#include <rk/waitqueue.h>
 #include "hosted.h"
 
 static int boot(void **state)
@@ -160,6 +162,72 @@ static void invalid_joins_are_refused(void **state)
     assert_int_equal(sched_run_until_idle(), 0);
 }
 
+static void the_boot_thread_can_join_directly(void **state)
+{
+    struct thread *thread = thread_create("exit", returns_value, (void *)(intptr_t)5);
+    int code = 0;
+    assert_int_equal(thread_join(thread, &code), 0); /* runs it meanwhile */
+    assert_int_equal(code, 5);
+}
+
+static struct wait_queue never_woken;
+static void waits_for_ever(void *argument)
+{
+    wait_queue_wait(&never_woken, NULL, WAIT_FOREVER);
+}
+
+static void joining_a_thread_blocked_for_ever_is_a_deadlock(void **state)
+{
+    wait_queue_init(&never_woken);
+    struct thread *thread = thread_create("stuck", waits_for_ever, NULL);
+    assert_int_equal(thread_join(thread, NULL), -EDEADLK);
+    assert_int_equal(thread->state, THREAD_BLOCKED);
+    wait_queue_wake_all(&never_woken);
+    assert_int_equal(thread_join(thread, NULL), 0);
+}
+
+static bool timer_fired;
+static void note_firing(struct timer *timer, void *argument) { timer_fired = true; }
+static unsigned yields_until_fired;
+
+/* Spin on thread_yield() until the timer fired (gives up after a million tries). */
+static void yield_until_fired(void *argument)
+{
+    yields_until_fired = 0;
+    while (!timer_fired && yields_until_fired < 1000000) {
+        thread_yield();
+        yields_until_fired++;
+    }
+}
+
+static void a_yield_delivers_an_expired_timer(void **state)
+{
+    static struct timer expired;
+    timer_fired = false;
+    struct thread *spinner = thread_create("spinner", yield_until_fired, NULL);
+    timer_init(&expired, note_firing, NULL);
+    timer_arm(&expired, clock_now_ns()); /* already due */
+    assert_int_equal(sched_run_until_idle(), 0);
+    assert_true(timer_fired);
+    assert_true(yields_until_fired <= 1);
+    assert_int_equal(thread_join(spinner, NULL), 0);
+}
+
+static void set_policy_keeps_runnable_threads(void **state)
+{
+    struct thread *threads[3];
+    trace_length = 0;
+    for (int i = 0; i < 3; i++)
+        threads[i] = thread_create("tracer", tracer, (void *)(intptr_t)i);
+    sched_set_policy(&sched_policy_seeded);
+    assert_ptr_equal(sched_policy(), &sched_policy_seeded);
+    assert_int_equal(sched_run_until_idle(), 0);
+    assert_int_equal(trace_length, 6);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(thread_join(threads[i], NULL), 0);
+    sched_set_policy(&sched_policy_round_robin);
+}
+
 static void switches_are_counted(void **state)
 {
     uint64_t before = sched_switch_count();
@@ -180,6 +248,10 @@ int main(void)
         cmocka_unit_test_setup(a_thread_can_join_another, boot),
         cmocka_unit_test_setup(invalid_joins_are_refused, boot),
         cmocka_unit_test_setup(switches_are_counted, boot),
+        cmocka_unit_test_setup(the_boot_thread_can_join_directly, boot),
+        cmocka_unit_test_setup(joining_a_thread_blocked_for_ever_is_a_deadlock, boot),
+        cmocka_unit_test_setup(a_yield_delivers_an_expired_timer, boot),
+        cmocka_unit_test_setup(set_policy_keeps_runnable_threads, boot),
     };
     return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
 }

@@ -72,6 +72,32 @@ static void cancel_and_rearm(void **state)
     assert_false(timer_cancel(&second));
 }
 
+static void rearming_the_first_timer_later_reprograms_the_platform(void **state)
+{
+    static struct timer first, second;
+    uint64_t start = clock_now_ns();
+    timer_init(&first, record, (void *)1);
+    timer_init(&second, record, (void *)2);
+    timer_arm(&first, start + 100);
+    timer_arm(&second, start + 200);
+    timer_arm(&first, start + 500); /* no longer the head */
+    uint64_t armed_for = 0;
+    assert_true(hosted_timer_is_armed(&armed_for));
+    assert_int_equal(armed_for, start + 200);
+    fired_count = 0;
+    assert_int_equal(sched_run_until_idle(), 0);
+    assert_int_equal(fired_count, 2);
+    assert_int_equal(fired_at[0], start + 200);
+    assert_int_equal(fired_at[1], start + 500);
+}
+
+static void the_boot_thread_can_sleep(void **state)
+{
+    uint64_t start = clock_now_ns();
+    thread_sleep_ns(7000000);
+    assert_int_equal(clock_now_ns() - start, 7000000);
+}
+
 static void past_deadline_fires_at_next_idle(void **state)
 {
     static struct timer late;
@@ -156,6 +182,8 @@ int main(void)
         cmocka_unit_test_setup(callbacks_may_rearm_their_timer, boot),
         cmocka_unit_test_setup(sleeps_take_exactly_their_time, boot),
         cmocka_unit_test_setup(reset_forgets_pending_timers, boot),
+        cmocka_unit_test_setup(rearming_the_first_timer_later_reprograms_the_platform, boot),
+        cmocka_unit_test_setup(the_boot_thread_can_sleep, boot),
     };
     return cmocka_run_group_tests_name("timer", tests, NULL, NULL);
 }

@@ -161,6 +161,22 @@ static void waiting_releases_and_retakes_the_lock(void **state)
     thread_join(bumper, NULL);
 }
 
+/* Wake the shared queue once. */
+static void single_waker(void *argument) { wait_queue_wake_one(&queue); }
+
+static void the_boot_thread_waits_while_others_run(void **state)
+{
+    wait_queue_init(&queue);
+    struct thread *waker = thread_create("waker", single_waker, NULL);
+    assert_int_equal(wait_queue_wait(&queue, NULL, WAIT_FOREVER), 0);
+    assert_true(wait_queue_is_empty(&queue));
+    assert_int_equal(thread_join(waker, NULL), 0);
+    /* Nobody left to wake it: a timeout still ends the wait, forever is a deadlock. */
+    assert_int_equal(wait_queue_wait(&queue, NULL, 1000), -ETIMEDOUT);
+    assert_int_equal(wait_queue_wait(&queue, NULL, WAIT_FOREVER), -EDEADLK);
+    assert_true(wait_queue_is_empty(&queue));
+}
+
 static void forgotten_waiters_are_reported_as_blocked(void **state)
 {
     struct thread *threads[2];
@@ -181,6 +197,7 @@ int main(void)
         cmocka_unit_test_setup(wake_before_timeout_cancels_it, boot),
         cmocka_unit_test_setup(waiting_releases_and_retakes_the_lock, boot),
         cmocka_unit_test_setup(forgotten_waiters_are_reported_as_blocked, boot),
+        cmocka_unit_test_setup(the_boot_thread_waits_while_others_run, boot),
     };
     return cmocka_run_group_tests_name("waitqueue", tests, NULL, NULL);
 }

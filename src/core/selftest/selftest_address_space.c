@@ -73,6 +73,8 @@ static int check_kernel_window(void)
 
     SELFTEST_CHECK(platform_map(kernel, platform_kernel_mapping_lowest() - PAGE_SIZE, frame,
                                 PLATFORM_PROT_READ) == -EINVAL);
+    SELFTEST_CHECK(platform_map(kernel, window_page, frame,
+                                PLATFORM_PROT_READ | PLATFORM_PROT_USER) == -EINVAL);
     platform_address_space_destroy(&space);
     page_free(frame, 0);
     return 0;

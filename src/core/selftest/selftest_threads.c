@@ -132,7 +132,7 @@ static void order_recorder(void *argument)
 static int record_order(const struct sched_policy_ops *policy, unsigned *out)
 {
     const struct sched_policy_ops *previous = sched_policy();
-    sched_init(policy);
+    sched_set_policy(policy);
     run_order_length = 0;
     struct thread *threads[ORDER_THREADS];
     for (unsigned i = 0; i < ORDER_THREADS; i++)
@@ -140,7 +140,7 @@ static int record_order(const struct sched_policy_ops *policy, unsigned *out)
     unsigned blocked = sched_run_until_idle();
     for (unsigned i = 0; i < ORDER_THREADS; i++)
         thread_join(threads[i], NULL);
-    sched_init(previous);
+    sched_set_policy(previous);
     for (unsigned i = 0; i < ORDER_THREADS * 2; i++)
         out[i] = run_order[i];
     return blocked == 0 && run_order_length == ORDER_THREADS * 2 ? 0 : -1;

@@ -37,6 +37,8 @@ void sched_policy_seeded_set_seed(uint64_t seed);
  */
 void sched_init(const struct sched_policy_ops *policy);
 const struct sched_policy_ops *sched_policy(void);
+/* Switch to policy while threads live: the runnable ones move to it in their old order. */
+void sched_set_policy(const struct sched_policy_ops *policy);
 
 /* Make a BLOCKED (or new) thread RUNNABLE. Any context. Returns false when it was not blocked. */
 bool sched_wake(struct thread *thread);
@@ -49,17 +51,31 @@ bool sched_wake(struct thread *thread);
  */
 void sched_block(struct spinlock *lock);
 
-/* Switch to the next runnable thread, if any (the current one stays runnable). */
+/*
+ * Switch to the next runnable thread, if any (the current one stays
+ * runnable). A yield point: pending events (expired timers, console input)
+ * are delivered first.
+ */
 void sched_yield(void);
 
-/* Ask for a reschedule at the next yield point (timer interrupt). */
-void sched_request_reschedule(void);
 
 /*
  * Run as the idle thread: switch to runnable threads, sleep in
- * platform_idle() when none is. Never returns.
+ * platform_idle() when none is. Never returns: when no event can ever
+ * arrive it powers off (status 0) if no thread is blocked, else panics.
  */
 RK_NORETURN void sched_idle_loop(void);
+
+/* True when the running context is the boot/idle thread. */
+bool sched_is_boot_thread(void);
+
+/*
+ * For the boot thread, which has no stack of its own to block on: run the
+ * other threads, deliver events and idle until done(argument) is true
+ * (checked with interrupts disabled). Returns false when no thread is
+ * runnable and the platform says no event can ever arrive (deadlock).
+ */
+bool sched_boot_thread_wait(bool (*done)(void *argument), void *argument);
 
 /*
  * Run threads (the caller acts as the idle thread) until no thread is

@@ -2,8 +2,8 @@
  * rk/thread.h — kernel threads.
  *
  * Uniprocessor, cooperative inside the kernel: a thread runs until it
- * blocks, yields or exits (the timer interrupt only wakes threads and sets
- * a reschedule request that is honoured at the next yield point).
+ * blocks, yields or exits (the timer interrupt only wakes threads; they run
+ * when the running thread next blocks or yields).
  */
 #ifndef RK_THREAD_H
 #define RK_THREAD_H
@@ -64,8 +64,9 @@ struct thread *thread_create(const char *name, thread_function function, void *a
 
 /*
  * Wait for thread to exit, store its exit code in *exit_code (when not
- * NULL) and free it. Returns 0, or -EINVAL for the current thread or a
- * detached one.
+ * NULL) and free it. Returns 0, -EINVAL for the current thread or a
+ * detached one, or -EDEADLK when called from the boot thread and nothing
+ * can ever make the thread exit (it is then not freed).
  */
 int thread_join(struct thread *thread, int *exit_code);
 /* Give up the reference: the thread is freed after it exits. */

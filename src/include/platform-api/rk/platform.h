@@ -205,8 +205,9 @@ void platform_address_space_activate(struct platform_address_space *space);
 
 /*
  * Map the 4 KiB page at virtual address va to frame pa with protection prot.
- * va must be in the space's user range or in the kernel mapping window.
- * Returns 0, -EINVAL (va or pa unaligned, va outside those ranges),
+ * va must be in the space's user range or in the kernel mapping window
+ * (where PLATFORM_PROT_USER is refused).
+ * Returns 0, -EINVAL (va or pa unaligned, va outside those ranges, bad prot),
  * -EEXIST (already mapped) or -ENOMEM (no frame for a page table).
  */
 int platform_map(struct platform_address_space *space, uintptr_t va, paddr_t pa,
@@ -216,11 +217,14 @@ int platform_map(struct platform_address_space *space, uintptr_t va, paddr_t pa,
  * *old_pa when old_pa is not NULL. Returns 0, -EINVAL or -ENOENT.
  */
 int platform_unmap(struct platform_address_space *space, uintptr_t va, paddr_t *old_pa);
-/* Change the protection of the mapped page at va. Returns 0, -EINVAL or -ENOENT. */
+/* Change the protection of the mapped page at va (rules of platform_map). Returns 0, -EINVAL or -ENOENT. */
 int platform_protect(struct platform_address_space *space, uintptr_t va, unsigned prot);
 /*
  * Look up the page at va. Returns 0 and fills *pa / *prot (either may be
  * NULL), or -ENOENT when not mapped, -EINVAL when va is outside the space.
+ * Kernel-half addresses outside the mapping window are backend business
+ * (x86 reports its image and direct map, hosted says -ENOENT): the Core
+ * must not rely on the answer there.
  */
 int platform_translate(struct platform_address_space *space, uintptr_t va, paddr_t *pa,
                        unsigned *prot);

@@ -1,8 +1,10 @@
 /*
  * rk/heap.h — the kernel heap: size classes of 16..2048 bytes carved from
- * one-page slabs, larger requests as whole page runs. Detects double frees
- * and frees of pointers it never returned (logged with a WARN, the heap is
- * left intact).
+ * slabs, larger requests as whole page runs. A per-slab bitmap refuses a
+ * double free or a pointer it never returned (logged with a WARN, the heap
+ * is left intact) as long as the memory has not been handed out again: a
+ * stale pointer into a slab or page run that was since reused for another
+ * allocation cannot be told apart from a live one.
  */
 #ifndef RK_HEAP_H
 #define RK_HEAP_H

@@ -6,7 +6,7 @@
 #include <rk/compiler.h>
 
 /*
- * Print the message, a symbolized backtrace and the recent log, then halt
+ * Print the message and a symbolized backtrace on the console, then halt
  * the machine. Never returns. Any context.
  */
 RK_NORETURN void panic(const char *format, ...) RK_PRINTF(1, 2);

@@ -31,7 +31,10 @@ void timer_arm(struct timer *timer, uint64_t deadline_ns);
 bool timer_cancel(struct timer *timer);
 bool timer_is_pending(const struct timer *timer);
 
-/* Sleep the running thread for at least duration_ns. Not in interrupt context. */
+/*
+ * Sleep the running thread for at least duration_ns (the boot thread runs
+ * the other threads meanwhile). Not in interrupt context.
+ */
 void thread_sleep_ns(uint64_t duration_ns);
 
 #endif

@@ -25,7 +25,9 @@ void wait_queue_init(struct wait_queue *queue);
  * of clock time have passed (WAIT_FOREVER: no timeout). When lock is not
  * NULL it must be held (taken with spin_lock_irqsave); it is released while
  * sleeping and taken again before returning. Returns 0 when woken,
- * -ETIMEDOUT on timeout. Not in interrupt context.
+ * -ETIMEDOUT on timeout. Not in interrupt context. The boot thread (which
+ * has nothing to switch back to) runs the other threads meanwhile, and gets
+ * -EDEADLK when nothing can ever wake it.
  */
 int wait_queue_wait(struct wait_queue *queue, struct spinlock *lock, uint64_t timeout_ns);
 
