@@ -16,6 +16,7 @@
 #include <rk/waitqueue.h>
 
 struct gate_frame;
+struct process;
 
 enum thread_state {
     THREAD_RUNNABLE,  /* in the policy's run queue */
@@ -44,6 +45,7 @@ struct thread {
     void *argument;
 
     struct gate_frame *gate_frames; /* innermost service crossing (rk/gate.h) */
+    struct process *process;        /* referenced; NULL for pure kernel threads */
 
     struct list_node wait_link;     /* in the wait queue it sleeps on */
     struct timer wait_timer;        /* wait timeouts and sleeps */

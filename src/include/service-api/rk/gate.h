@@ -37,6 +37,29 @@ struct service *gate_current_service(void);
         service_call_result_;                                                     \
     })
 
+/*
+ * Evaluate expression (a call into service's code) inside a crossing and
+ * yield its value, for ops tables that are not service->ops (vnode ops):
+ *     long count = GATE_CALL(node->superblock->service, node->ops->read(node, &cursor, 0));
+ */
+#define GATE_CALL(service, expression)                                            \
+    ({                                                                            \
+        struct gate_frame gate_call_frame_;                                       \
+        gate_enter(&gate_call_frame_, (service));                                 \
+        __auto_type gate_call_result_ = (expression);                             \
+        gate_exit(&gate_call_frame_);                                             \
+        gate_call_result_;                                                        \
+    })
+
+/* GATE_CALL for expressions of type void. */
+#define GATE_CALL_VOID(service, expression)                                       \
+    do {                                                                          \
+        struct gate_frame gate_call_frame_;                                       \
+        gate_enter(&gate_call_frame_, (service));                                 \
+        (expression);                                                             \
+        gate_exit(&gate_call_frame_);                                             \
+    } while (0)
+
 /* The same for methods that return nothing. */
 #define SERVICE_CALL_VOID(service, ops_type, method, ...)                         \
     do {                                                                          \

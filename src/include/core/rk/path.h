@@ -1,0 +1,97 @@
+/*
+ * rk/path.h — path resolution and the mount table (Core).
+ *
+ * A path_entry is a name as it was resolved: the vnode, the mount it is
+ * in, and its parent entry, so ".." can climb out of a mounted filesystem
+ * and getcwd() can spell the path. Entries are reference counted and not
+ * cached (every resolution builds its own chain, sharing the start's).
+ */
+#ifndef RK_PATH_H
+#define RK_PATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <rk/vfs.h>
+
+struct process;
+
+struct mount {
+    struct superblock *superblock;
+    struct path_entry *mountpoint;   /* referenced; NULL for the root mount */
+    struct vnode *root;              /* the filesystem's root, referenced */
+    char type[32];
+    char options[64];
+    struct list_node link;           /* in the mount table, mount order */
+};
+
+struct path_entry {
+    unsigned long references;
+    struct path_entry *parent;       /* referenced; NULL for the namespace root */
+    struct vnode *vnode;             /* referenced */
+    struct mount *mount;             /* the mount the vnode lives in */
+    size_t name_length;
+    char name[];                     /* not NUL-terminated; "" for the root */
+};
+
+void path_get(struct path_entry *entry);
+void path_put(struct path_entry *entry);
+
+/* Resolution flags. */
+enum {
+    RESOLVE_FOLLOW = 1u << 0,        /* follow a final symlink */
+    RESOLVE_DIRECTORY = 1u << 1,     /* the result must be a directory */
+    RESOLVE_EMPTY_PATH = 1u << 2,    /* "" means dirfd itself (AT_EMPTY_PATH) */
+};
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_EACCESS 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EMPTY_PATH 0x1000
+
+#define SYMLINK_LIMIT 40
+
+/*
+ * Resolve path (kernel memory) for process, relative to dirfd (AT_FDCWD or
+ * a directory descriptor) when not absolute. A trailing slash requires a
+ * directory. Returns 0 and a referenced *result, or -ENOENT, -ENOTDIR,
+ * -ELOOP, -ENAMETOOLONG, -EBADF, -EACCES...
+ */
+int path_resolve(struct process *process, int dirfd, const char *path, unsigned flags,
+                 struct path_entry **result);
+
+/*
+ * Resolve all but the last component: *parent gets the directory
+ * (referenced), *name/*length the last component (pointing into path),
+ * *trailing_slash whether path ended in '/'. The last component may be
+ * "." or ".." (callers reject those where Linux does). Returns 0 or -errno.
+ */
+int path_resolve_parent(struct process *process, int dirfd, const char *path,
+                        struct path_entry **parent, const char **name, size_t *length,
+                        bool *trailing_slash);
+
+/* A child entry of parent for vnode (takes over the vnode reference). NULL on ENOMEM. */
+struct path_entry *path_child(struct path_entry *parent, struct vnode *vnode, const char *name,
+                              size_t length);
+
+/* Write the absolute path of entry into buffer (NUL-terminated). Returns the length or -ERANGE. */
+long path_format(const struct path_entry *entry, char *buffer, size_t size);
+
+/* The namespace root (referenced), NULL before the root is mounted. */
+struct path_entry *path_root(void);
+
+/* ------------------------------------------------------------- mounts */
+
+/*
+ * Mount a new instance of filesystem type at mountpoint (NULL: make it the
+ * namespace root). Returns 0, -ENODEV (no such type), -ENOTDIR, -EBUSY.
+ */
+int mount_filesystem(const char *type, const char *source, struct path_entry *mountpoint,
+                     const char *options);
+/* Unmount the filesystem whose root is entry. Returns 0, -EINVAL, -EBUSY. */
+int mount_remove(struct path_entry *entry, unsigned flags);
+/* Forget every mount (core_init). */
+void mounts_reset(void);
+
+#endif
