@@ -63,7 +63,7 @@ int path_resolve(struct process *process, int dirfd, const char *path, unsigned 
 
 /*
  * Resolve all but the last component: *parent gets the directory
- * (referenced), *name/*length the last component (pointing into path),
+ * (referenced), *name and *length the last component (pointing into path),
  * *trailing_slash whether path ended in '/'. The last component may be
  * "." or ".." (callers reject those where Linux does). Returns 0 or -errno.
  */

@@ -17,6 +17,7 @@
 #define PROCESS_FD_LIMIT 1024   /* RLIMIT_NOFILE's usual soft limit */
 
 struct path_entry;
+struct thread;
 
 struct fd_table {
     struct file *files[PROCESS_FD_LIMIT];
