@@ -18,6 +18,7 @@ static const char *const kind_names[SERVICE_KIND_COUNT] = {
     [SERVICE_NETWORK_STACK] = "network-stack",
     [SERVICE_FILESYSTEM] = "filesystem",
     [SERVICE_DRIVER] = "driver",
+    [SERVICE_LOADER] = "loader",
 };
 
 const char *service_kind_name(enum service_kind kind)

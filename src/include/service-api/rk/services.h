@@ -17,6 +17,7 @@ enum service_kind {
     SERVICE_NETWORK_STACK, /* ops: struct network_stack_ops; at most one registered */
     SERVICE_FILESYSTEM,    /* ops: the filesystem type ops (VFS issue); one per type name */
     SERVICE_DRIVER,        /* ops: the driver-class ops (e.g. Ethernet); one per device */
+    SERVICE_LOADER,        /* ops: struct loader_ops (boot archives: initramfs) */
     SERVICE_KIND_COUNT,
 };
 
@@ -85,6 +86,27 @@ struct network_stack_ops {
 int services_register_network_stack(struct service *service);
 /* The seed's network_stack(): the registered network stack or NULL. */
 struct service *services_network_stack(void);
+
+/* ---------------------------------------------------- the loader kind */
+
+/* Unpacks a boot archive into the namespace (initramfs: cpio newc). */
+struct loader_ops {
+    /*
+     * Unpack the archive (kernel memory, length bytes) into the root
+     * filesystem. Returns 0, or -EINVAL for a malformed archive (after a
+     * one-line log naming the offset and the reason; what came before the
+     * bad entry stays unpacked).
+     */
+    int (*unpack)(const void *archive, size_t length);
+};
+
+/* ------------------------------------------------- built-in services */
+
+/*
+ * Register every service compiled into the kernel (src/services/builtin.c).
+ * Called once by the Core at boot. Returns 0 or the first error.
+ */
+int services_register_builtin(void);
 
 /* Shared stubs for unimplemented slots. */
 int service_stub_enosys(void);
