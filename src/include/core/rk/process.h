@@ -42,6 +42,7 @@ struct process {
     size_t command_line_length;
     uint64_t start_time_ns;
     unsigned thread_count;
+    unsigned long broken_pipe_count;        /* SIGPIPEs that will be sent once signals exist */
 };
 
 /*
@@ -58,6 +59,13 @@ struct process *process_current(void);
 void process_attach_thread(struct process *process, struct thread *thread);
 /* The process with pid (not referenced), NULL when none. */
 struct process *process_find(int pid);
+/*
+ * A write hit a pipe with no reader: Linux sends SIGPIPE. Signals arrive
+ * with the processes issue; until then this counts the event (tests read
+ * broken_pipe_count) and logs at debug level.
+ */
+void process_note_broken_pipe(struct process *process);
+
 /* Forget every process (core_init). */
 void processes_reset(void);
 
