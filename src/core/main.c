@@ -8,6 +8,8 @@
 #include <rk/kernel.h>
 #include <rk/klog.h>
 #include <rk/page_alloc.h>
+#include <rk/path.h>
+#include <rk/process.h>
 #include <rk/panic.h>
 #include <rk/sched.h>
 #include <rk/selftest.h>
@@ -62,6 +64,12 @@ int core_init(const struct boot_info *info)
     console_input_reset();
     sched_init(choose_policy(cmdline));
     services_reset();
+    processes_reset();
+    mounts_reset();
+    system_info_set(info);
+    if (services_register_builtin() < 0)
+        klog(KLOG_WARNING, "some built-in services did not register");
+    vfs_boot(info);
 
     struct page_allocator_statistics pages;
     page_allocator_get_statistics(&pages);

@@ -8,6 +8,7 @@
 #include <rk/klog.h>
 #include <rk/page_alloc.h>
 #include <rk/panic.h>
+#include <rk/process.h>
 #include <rk/sched.h>
 #include <rk/string.h>
 
@@ -56,6 +57,8 @@ struct thread *thread_create(const char *name, thread_function function, void *a
 
 void thread_free(struct thread *thread)
 {
+    if (thread->process)
+        process_attach_thread(NULL, thread);
     list_remove(&thread->all_link);
     page_free_virtual(thread->stack, THREAD_STACK_ORDER);
     kfree(thread);

@@ -47,6 +47,16 @@ size_t console_input_read(char *buffer, size_t length, bool block);
  */
 void core_crash_on_request(const char *kind);
 
+/*
+ * Build the namespace: mount a tmpfs root, unpack the initrd through the
+ * loader service, mount proc on /proc and devtmpfs on /dev. Returns 0, or
+ * the error of the root mount (the later steps only log their failures).
+ */
+int vfs_boot(const struct boot_info *info);
+
+/* Remember the boot facts rk/system.h reports (core_init). */
+void system_info_set(const struct boot_info *info);
+
 /* Print the banner and the parsed command line on the console. */
 void core_print_banner(const struct boot_info *info);
 

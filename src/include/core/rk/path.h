@@ -71,6 +71,14 @@ int path_resolve_parent(struct process *process, int dirfd, const char *path,
                         struct path_entry **parent, const char **name, size_t *length,
                         bool *trailing_slash);
 
+/*
+ * Look one component up in directory parent (".", ".." and mount points
+ * handled; a final symlink is not followed). Returns 0 and a referenced
+ * *child, or -errno (-ENOENT, -ENOTDIR...). parent keeps its reference.
+ */
+int path_lookup_child(struct path_entry *parent, const char *name, size_t length,
+                      struct path_entry **child);
+
 /* A child entry of parent for vnode (takes over the vnode reference). NULL on ENOMEM. */
 struct path_entry *path_child(struct path_entry *parent, struct vnode *vnode, const char *name,
                               size_t length);
@@ -80,6 +88,8 @@ long path_format(const struct path_entry *entry, char *buffer, size_t size);
 
 /* The namespace root (referenced), NULL before the root is mounted. */
 struct path_entry *path_root(void);
+/* The namespace root, not referenced (NULL before the root mount). */
+struct path_entry *vfs_root_entry(void);
 
 /* ------------------------------------------------------------- mounts */
 
@@ -89,7 +99,10 @@ struct path_entry *path_root(void);
  */
 int mount_filesystem(const char *type, const char *source, struct path_entry *mountpoint,
                      const char *options);
-/* Unmount the filesystem whose root is entry. Returns 0, -EINVAL, -EBUSY. */
+/*
+ * Unmount the filesystem whose root is entry; consumes the caller's
+ * reference on entry. Returns 0, -EINVAL (not a mount root), -EBUSY.
+ */
 int mount_remove(struct path_entry *entry, unsigned flags);
 /* Forget every mount (core_init). */
 void mounts_reset(void);

@@ -59,6 +59,8 @@ struct process *process_current(void);
 void process_attach_thread(struct process *process, struct thread *thread);
 /* The process with pid (not referenced), NULL when none. */
 struct process *process_find(int pid);
+/* Store up to max pids in ascending order; returns how many processes exist. */
+size_t process_list_pids(int *pids, size_t max);
 /*
  * A write hit a pipe with no reader: Linux sends SIGPIPE. Signals arrive
  * with the processes issue; until then this counts the event (tests read

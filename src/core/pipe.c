@@ -1,0 +1,308 @@
+/*
+ * pipe.c — anonymous pipes: a 64 KiB byte ring, two wait queues and the
+ * reader/writer counts, behind one const file_ops table. Semantics and the
+ * locking rule are in rk/pipe.h.
+ */
+#include <rk/compiler.h>
+#include <rk/errno.h>
+#include <rk/heap.h>
+#include <rk/pipe.h>
+#include <rk/platform.h>
+#include <rk/process.h>
+#include <rk/spinlock.h>
+#include <rk/usercopy.h>
+#include <rk/waitqueue.h>
+
+/* The ring index arithmetic below relies on this. */
+_Static_assert((PIPE_CAPACITY & (PIPE_CAPACITY - 1)) == 0, "pipe capacity is a power of two");
+_Static_assert(PIPE_BUF <= PIPE_CAPACITY, "an atomic write fits in an empty pipe");
+
+struct pipe {
+    struct spinlock lock;                /* guards everything below */
+    unsigned char *buffer;               /* PIPE_CAPACITY bytes, kmalloc'ed */
+    size_t head;                         /* index of the oldest buffered byte */
+    size_t count;                        /* bytes buffered */
+    unsigned readers;                    /* descriptions that may read */
+    unsigned writers;                    /* descriptions that may write */
+    struct wait_queue readers_waiting;   /* readers sleeping for data (or end of file) */
+    struct wait_queue writers_waiting;   /* writers sleeping for room (or a lost reader) */
+    uint64_t inode_number;
+    struct kernel_time created;
+};
+
+static uint64_t next_inode_number = 1;
+static unsigned long live_pipes;
+
+/* True when a description with these open flags reads / writes its pipe. */
+static bool flags_read(unsigned flags) { return (flags & O_ACCMODE) != O_WRONLY; }
+static bool flags_write(unsigned flags) { return (flags & O_ACCMODE) != O_RDONLY; }
+
+/*
+ * Move up to length bytes (length <= free room, <= io_remaining(cursor))
+ * from the cursor into the ring's free space and commit them. pipe->lock
+ * held. Returns the bytes committed; *faulted tells whether the copy hit a
+ * bad user buffer (what moved before the fault is committed).
+ */
+static size_t ring_fill(struct pipe *pipe, struct io_cursor *cursor, size_t length, bool *faulted)
+{
+    size_t tail = (pipe->head + pipe->count) & (PIPE_CAPACITY - 1);
+    size_t first = RK_MIN(length, PIPE_CAPACITY - tail);
+    size_t before = cursor->transferred;
+    int error = io_copy_in(cursor, pipe->buffer + tail, first);
+    if (error == 0 && length > first)
+        error = io_copy_in(cursor, pipe->buffer, length - first);
+    size_t moved = cursor->transferred - before;
+    pipe->count += moved;
+    *faulted = error < 0;
+    return moved;
+}
+
+/*
+ * Move up to length bytes (length <= pipe->count, <= io_remaining(cursor))
+ * from the oldest buffered data out to the cursor and consume them.
+ * pipe->lock held. Returns the bytes consumed; *faulted as for ring_fill
+ * (bytes that did not reach the caller stay buffered).
+ */
+static size_t ring_drain(struct pipe *pipe, struct io_cursor *cursor, size_t length, bool *faulted)
+{
+    size_t first = RK_MIN(length, PIPE_CAPACITY - pipe->head);
+    size_t before = cursor->transferred;
+    int error = io_copy_out(cursor, pipe->buffer + pipe->head, first);
+    if (error == 0 && length > first)
+        error = io_copy_out(cursor, pipe->buffer, length - first);
+    size_t moved = cursor->transferred - before;
+    pipe->head = (pipe->head + moved) & (PIPE_CAPACITY - 1);
+    pipe->count -= moved;
+    if (pipe->count == 0)
+        pipe->head = 0; /* keep small messages contiguous */
+    *faulted = error < 0;
+    return moved;
+}
+
+/*
+ * file_ops.read of both ends. Takes and releases pipe->lock; may sleep on
+ * readers_waiting (not with the lock held). Returns the byte count, 0 at end
+ * of file, -EBADF for a write-only description, -EAGAIN (O_NONBLOCK, empty),
+ * -EFAULT (nothing moved), or the wait's error (-EDEADLK for the boot thread
+ * when no thread can ever write).
+ */
+static long pipe_read(struct file *file, struct io_cursor *cursor, uint64_t *offset)
+{
+    struct pipe *pipe = file->private;
+    if (!flags_read(file->flags))
+        return -EBADF;
+    size_t wanted = io_remaining(cursor);
+    if (wanted == 0)
+        return 0;
+    long result;
+    spinlock_irq_state_t state = spin_lock_irqsave(&pipe->lock);
+    for (;;) {
+        if (pipe->count > 0) {
+            bool faulted;
+            size_t moved = ring_drain(pipe, cursor, RK_MIN(wanted, pipe->count), &faulted);
+            if (moved > 0)
+                wait_queue_wake_all(&pipe->writers_waiting);
+            /* A fault after some bytes moved still reports those bytes. */
+            result = moved == 0 && faulted ? -EFAULT : (long)moved;
+            break;
+        }
+        if (pipe->writers == 0) {
+            result = 0;
+            break;
+        }
+        if (file->flags & O_NONBLOCK) {
+            result = -EAGAIN;
+            break;
+        }
+        int error = wait_queue_wait(&pipe->readers_waiting, &pipe->lock, WAIT_FOREVER);
+        if (error < 0) {
+            result = error;
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&pipe->lock, state);
+    return result;
+}
+
+/*
+ * file_ops.write of both ends. Takes and releases pipe->lock; may sleep on
+ * writers_waiting (not with the lock held). Returns the bytes written (all
+ * of them unless O_NONBLOCK, a fault, a lost reader or a failed wait cut the
+ * write short), -EBADF for a read-only description, -EPIPE (no reader; the
+ * running process's broken-pipe count goes up, also when a partial count is
+ * returned), -EAGAIN (O_NONBLOCK, see rk/pipe.h), -EFAULT (nothing moved),
+ * or the wait's error when nothing was written.
+ */
+static long pipe_write(struct file *file, struct io_cursor *cursor, uint64_t *offset)
+{
+    struct pipe *pipe = file->private;
+    if (!flags_write(file->flags))
+        return -EBADF;
+    size_t total = io_remaining(cursor);
+    if (total == 0)
+        return 0;
+    bool atomic = total <= PIPE_BUF;
+    bool broken = false;
+    size_t written = 0;
+    long result;
+    spinlock_irq_state_t state = spin_lock_irqsave(&pipe->lock);
+    for (;;) {
+        if (pipe->readers == 0) {
+            broken = true;
+            result = written > 0 ? (long)written : -EPIPE;
+            break;
+        }
+        size_t wanted = total - written;
+        size_t room = PIPE_CAPACITY - pipe->count;
+        if (room > 0 && (!atomic || room >= wanted)) {
+            bool faulted;
+            size_t moved = ring_fill(pipe, cursor, RK_MIN(room, wanted), &faulted);
+            written += moved;
+            if (moved > 0)
+                wait_queue_wake_all(&pipe->readers_waiting);
+            if (faulted) {
+                result = written > 0 ? (long)written : -EFAULT;
+                break;
+            }
+            if (written == total) {
+                result = (long)written;
+                break;
+            }
+            continue; /* the pipe is full now: wait below */
+        }
+        if (file->flags & O_NONBLOCK) {
+            result = written > 0 ? (long)written : -EAGAIN;
+            break;
+        }
+        int error = wait_queue_wait(&pipe->writers_waiting, &pipe->lock, WAIT_FOREVER);
+        if (error < 0) {
+            result = written > 0 ? (long)written : error;
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&pipe->lock, state);
+    if (broken)
+        process_note_broken_pipe(process_current());
+    return result;
+}
+
+/* file_ops.stat: a FIFO owned by root, size = bytes buffered. Takes pipe->lock briefly. Returns 0. */
+static int pipe_stat(struct file *file, struct vnode_attributes *attributes)
+{
+    struct pipe *pipe = file->private;
+    spinlock_irq_state_t state = spin_lock_irqsave(&pipe->lock);
+    size_t buffered = pipe->count;
+    spin_unlock_irqrestore(&pipe->lock, state);
+    *attributes = (struct vnode_attributes){
+        .inode_number = pipe->inode_number,
+        .mode = S_IFIFO | 0600,
+        .link_count = 1,
+        .size = buffered,
+        .block_size = PAGE_SIZE,
+        .access_time = pipe->created,
+        .modify_time = pipe->created,
+        .change_time = pipe->created,
+    };
+    return 0;
+}
+
+/*
+ * file_ops.ioctl: FIONREAD stores the buffered byte count as an int at the
+ * user address argument (-EFAULT when it cannot); anything else -ENOTTY.
+ */
+static long pipe_ioctl(struct file *file, unsigned command, uintptr_t argument)
+{
+    struct pipe *pipe = file->private;
+    if (command != FIONREAD)
+        return -ENOTTY;
+    spinlock_irq_state_t state = spin_lock_irqsave(&pipe->lock);
+    int buffered = (int)pipe->count;
+    spin_unlock_irqrestore(&pipe->lock, state);
+    return copy_to_user(argument, &buffered, sizeof buffered) < 0 ? -EFAULT : 0;
+}
+
+/* Free a pipe nobody refers to any more. No lock (nobody else can reach it). */
+static void pipe_free(struct pipe *pipe)
+{
+    kfree(pipe->buffer);
+    kfree(pipe);
+    irq_flags_t flags = platform_irq_save();
+    live_pipes--;
+    platform_irq_restore(flags);
+}
+
+/*
+ * file_ops.release: the description's last reference is gone (no call on
+ * it can follow). Drops its reader/writer count under pipe->lock, wakes the
+ * other side so that blocked readers see end of file and blocked writers
+ * see the lost reader, and frees the pipe with its last description.
+ */
+static void pipe_release(struct file *file)
+{
+    struct pipe *pipe = file->private;
+    spinlock_irq_state_t state = spin_lock_irqsave(&pipe->lock);
+    if (flags_read(file->flags) && --pipe->readers == 0)
+        wait_queue_wake_all(&pipe->writers_waiting);
+    if (flags_write(file->flags) && --pipe->writers == 0)
+        wait_queue_wake_all(&pipe->readers_waiting);
+    bool last = pipe->readers == 0 && pipe->writers == 0;
+    spin_unlock_irqrestore(&pipe->lock, state);
+    file->private = NULL;
+    if (last)
+        pipe_free(pipe);
+}
+
+static const struct file_ops pipe_file_ops = {
+    .read = pipe_read,
+    .write = pipe_write,
+    .stat = pipe_stat,
+    .ioctl = pipe_ioctl,
+    .release = pipe_release,
+};
+
+/* See rk/pipe.h. */
+int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
+{
+    if (flags & ~(unsigned)O_NONBLOCK)
+        return -EINVAL;
+    struct pipe *pipe = kzalloc(sizeof *pipe);
+    unsigned char *buffer = kmalloc(PIPE_CAPACITY);
+    if (!pipe || !buffer) {
+        kfree(buffer);
+        kfree(pipe);
+        return -ENOMEM;
+    }
+    spinlock_init(&pipe->lock, "pipe");
+    pipe->buffer = buffer;
+    wait_queue_init(&pipe->readers_waiting);
+    wait_queue_init(&pipe->writers_waiting);
+    pipe->created = time_now();
+    irq_flags_t irq_flags = platform_irq_save();
+    pipe->inode_number = next_inode_number++;
+    live_pipes++;
+    platform_irq_restore(irq_flags);
+
+    struct file *reader = file_alloc(&pipe_file_ops, NULL, O_RDONLY | flags);
+    if (!reader) {
+        pipe_free(pipe);
+        return -ENOMEM;
+    }
+    reader->private = pipe;
+    pipe->readers = 1;
+    struct file *writer = file_alloc(&pipe_file_ops, NULL, O_WRONLY | flags);
+    if (!writer) {
+        file_put(reader); /* the last description: its release frees the pipe */
+        return -ENOMEM;
+    }
+    writer->private = pipe;
+    pipe->writers = 1;
+    *read_end = reader;
+    *write_end = writer;
+    return 0;
+}
+
+/* See rk/pipe.h. */
+bool file_is_pipe(const struct file *file) { return file && file->ops == &pipe_file_ops; }
+
+/* See rk/pipe.h. */
+unsigned long pipe_count(void) { return live_pipes; }

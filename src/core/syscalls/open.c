@@ -1,0 +1,153 @@
+/*
+ * open.c — open, openat, creat, close.
+ */
+#include <rk/heap.h>
+#include <rk/string.h>
+
+#include "syscall_support.h"
+
+#define OPEN_KNOWN_FLAGS                                                                     \
+    (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |   \
+     O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC |    \
+     O_PATH | O_TMPFILE)
+
+/* True when (name, length) is "." or "..". */
+static bool is_dot_name(const char *name, size_t length)
+{
+    return (length == 1 && name[0] == '.') || (length == 2 && name[0] == '.' && name[1] == '.');
+}
+
+/*
+ * Resolve path for open with O_CREAT: find or create the final component.
+ * Returns 0 and a referenced *result (created tells whether it is new).
+ */
+static int open_or_create(struct process *process, int dirfd, const char *path, unsigned flags,
+                          uint32_t mode, struct path_entry **result)
+{
+    struct path_entry *parent;
+    const char *name;
+    size_t length;
+    bool trailing_slash;
+    int error = path_resolve_parent(process, dirfd, path, &parent, &name, &length, &trailing_slash);
+    if (error < 0)
+        return error;
+    if (length == 0 || trailing_slash || is_dot_name(name, length)) {
+        path_put(parent);
+        return -EISDIR;
+    }
+    struct path_entry *child;
+    error = path_lookup_child(parent, name, length, &child);
+    if (error == -ENOENT) {
+        struct vnode *node = NULL;
+        uint32_t create_mode = S_IFREG | (mode & ~process->umask & S_IALLUGO);
+        error = VNODE_CALL(parent->vnode, create, name, length, create_mode, 0, &node);
+        if (error == 0) {
+            child = path_child(parent, node, name, length);
+            error = child ? 0 : -ENOMEM;
+        }
+        path_put(parent);
+        if (error == 0)
+            *result = child;
+        return error;
+    }
+    path_put(parent);
+    if (error < 0)
+        return error;
+    if (flags & O_EXCL) {
+        path_put(child);
+        return -EEXIST;
+    }
+    if (S_ISLNK(child->vnode->type)) {
+        path_put(child);
+        if (flags & O_NOFOLLOW)
+            return -ELOOP;
+        return path_resolve(process, dirfd, path, RESOLVE_FOLLOW, result);
+    }
+    *result = child;
+    return 0;
+}
+
+/* The common open: path in kernel memory. Returns a descriptor or -errno. */
+static long do_open(int dirfd, const char *path, unsigned flags, uint32_t mode)
+{
+    struct process *process = process_current();
+    if (!process)
+        return -EBADF;
+    if (flags & ~(unsigned)OPEN_KNOWN_FLAGS)
+        flags &= OPEN_KNOWN_FLAGS; /* Linux ignores unknown open flags */
+    if ((flags & O_TMPFILE) == O_TMPFILE)
+        return -EOPNOTSUPP;
+    struct path_entry *entry;
+    int error;
+    if ((flags & O_CREAT) && !(flags & O_PATH)) {
+        error = open_or_create(process, dirfd, path, flags, mode, &entry);
+    } else {
+        unsigned resolve = (flags & O_NOFOLLOW) ? 0 : RESOLVE_FOLLOW;
+        if (flags & O_DIRECTORY)
+            resolve |= RESOLVE_DIRECTORY;
+        error = path_resolve(process, dirfd, path, resolve, &entry);
+        if (error == 0 && (flags & O_NOFOLLOW) && !(flags & O_PATH) && S_ISLNK(entry->vnode->type)) {
+            path_put(entry);
+            error = -ELOOP;
+        }
+    }
+    if (error < 0)
+        return error;
+    if ((flags & O_DIRECTORY) && !S_ISDIR(entry->vnode->type)) {
+        path_put(entry);
+        return -ENOTDIR;
+    }
+    if ((flags & O_TRUNC) && !(flags & O_PATH) && S_ISREG(entry->vnode->type)) {
+        struct vnode_attributes attributes = { .size = 0 };
+        error = VNODE_CALL(entry->vnode, setattr, &attributes, VNODE_SET_SIZE);
+        if (error < 0) {
+            path_put(entry);
+            return error;
+        }
+    }
+    struct file *file;
+    error = vfs_open_entry(entry, flags | O_LARGEFILE, &file); /* 64-bit: always large files */
+    path_put(entry);
+    if (error < 0)
+        return error;
+    int fd = fd_install(process, file, 0, (flags & O_CLOEXEC) != 0);
+    if (fd < 0)
+        file_put(file);
+    return fd;
+}
+
+/* Copy the user path and open it. */
+static long open_user_path(int dirfd, uintptr_t path_address, unsigned flags, uint32_t mode)
+{
+    char *path = user_path_copy(path_address);
+    if (is_error_pointer(path))
+        return pointer_error(path);
+    long result = do_open(dirfd, path, flags, mode);
+    kfree(path);
+    return result;
+}
+
+long sys_open(const uint64_t arguments[6])
+{
+    return open_user_path(AT_FDCWD, ARGUMENT_ADDRESS(0), ARGUMENT_UNSIGNED(1), ARGUMENT_UNSIGNED(2));
+}
+
+long sys_openat(const uint64_t arguments[6])
+{
+    return open_user_path(ARGUMENT_INT(0), ARGUMENT_ADDRESS(1), ARGUMENT_UNSIGNED(2),
+                          ARGUMENT_UNSIGNED(3));
+}
+
+long sys_creat(const uint64_t arguments[6])
+{
+    return open_user_path(AT_FDCWD, ARGUMENT_ADDRESS(0), O_CREAT | O_WRONLY | O_TRUNC,
+                          ARGUMENT_UNSIGNED(1));
+}
+
+long sys_close(const uint64_t arguments[6])
+{
+    struct process *process = process_current();
+    if (!process)
+        return -EBADF;
+    return fd_close(process, ARGUMENT_INT(0));
+}

@@ -1,0 +1,166 @@
+/*
+ * read_write.c — read, write, pread64, pwrite64, readv, writev, lseek.
+ */
+#include <rk/heap.h>
+
+#include "syscall_support.h"
+
+#define MAX_TRANSFER 0x7ffff000ul   /* Linux's MAX_RW_COUNT */
+#define IOV_MAX 1024
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+/* Call the file's read or write through the gate when a service owns it. */
+static long file_transfer(struct file *file, struct io_cursor *cursor, uint64_t *offset, bool write)
+{
+    if (file->service)
+        return write ? GATE_CALL(file->service, file->ops->write(file, cursor, offset))
+                     : GATE_CALL(file->service, file->ops->read(file, cursor, offset));
+    return write ? file->ops->write(file, cursor, offset) : file->ops->read(file, cursor, offset);
+}
+
+/* -EBADF unless file was opened for the direction. */
+static int check_access(const struct file *file, bool write)
+{
+    unsigned access = file->flags & O_ACCMODE;
+    if (file->flags & O_PATH)
+        return -EBADF;
+    if (write ? access == O_RDONLY : access == O_WRONLY)
+        return -EBADF;
+    return 0;
+}
+
+/*
+ * Transfer over segments (user memory) on fd at *position, or at the
+ * description's offset when position is NULL.
+ */
+static long transfer(int fd, struct io_segment *segments, size_t count, const int64_t *position,
+                     bool write)
+{
+    struct file *file = syscall_file(fd);
+    if (!file)
+        return -EBADF;
+    long result = check_access(file, write);
+    if (result == 0 && position && !file->vnode)
+        result = -ESPIPE;
+    if (result == 0 && position && *position < 0)
+        result = -EINVAL;
+    if (result == 0) {
+        struct io_cursor cursor = { .segments = segments, .segment_count = count, .user = true };
+        if (io_remaining(&cursor) == 0 && !(file->vnode && S_ISDIR(file->vnode->type))) {
+            file_put(file);
+            return 0;
+        }
+        if (position) {
+            uint64_t offset = (uint64_t)*position;
+            result = file_transfer(file, &cursor, &offset, write);
+        } else {
+            result = file_transfer(file, &cursor, &file->offset, write);
+        }
+        if (result == -EFAULT && cursor.transferred > 0)
+            result = (long)cursor.transferred;
+    }
+    file_put(file);
+    return result;
+}
+
+/* One-segment transfer for read/write/pread/pwrite. */
+static long transfer_one(int fd, uintptr_t buffer, size_t length, const int64_t *position, bool write)
+{
+    struct io_segment segment = { .base = buffer, .length = length > MAX_TRANSFER ? MAX_TRANSFER : length };
+    return transfer(fd, &segment, 1, position, write);
+}
+
+long sys_read(const uint64_t arguments[6])
+{
+    return transfer_one(ARGUMENT_INT(0), ARGUMENT_ADDRESS(1), arguments[2], NULL, false);
+}
+
+long sys_write(const uint64_t arguments[6])
+{
+    return transfer_one(ARGUMENT_INT(0), ARGUMENT_ADDRESS(1), arguments[2], NULL, true);
+}
+
+long sys_pread64(const uint64_t arguments[6])
+{
+    int64_t position = (int64_t)arguments[3];
+    return transfer_one(ARGUMENT_INT(0), ARGUMENT_ADDRESS(1), arguments[2], &position, false);
+}
+
+long sys_pwrite64(const uint64_t arguments[6])
+{
+    int64_t position = (int64_t)arguments[3];
+    return transfer_one(ARGUMENT_INT(0), ARGUMENT_ADDRESS(1), arguments[2], &position, true);
+}
+
+/* readv/writev: copy the iovec array in, validate it, transfer. */
+static long vector_transfer(const uint64_t arguments[6], bool write)
+{
+    int fd = ARGUMENT_INT(0);
+    uintptr_t vector = ARGUMENT_ADDRESS(1);
+    unsigned long count = arguments[2];
+    if (count > IOV_MAX)
+        return -EINVAL;
+    if (count == 0) {
+        struct file *file = syscall_file(fd);
+        if (!file)
+            return -EBADF;
+        long result = check_access(file, write);
+        file_put(file);
+        return result;
+    }
+    struct io_segment *segments = kmalloc(count * sizeof *segments);
+    if (!segments)
+        return -ENOMEM;
+    long result = copy_from_user(segments, vector, count * sizeof *segments);
+    size_t total = 0;
+    for (unsigned long i = 0; result == 0 && i < count; i++) {
+        if (segments[i].length > MAX_TRANSFER - total || (int64_t)segments[i].length < 0)
+            result = -EINVAL;
+        else
+            total += segments[i].length;
+    }
+    if (result == 0)
+        result = transfer(fd, segments, count, NULL, write);
+    kfree(segments);
+    return result;
+}
+
+long sys_readv(const uint64_t arguments[6]) { return vector_transfer(arguments, false); }
+
+long sys_writev(const uint64_t arguments[6]) { return vector_transfer(arguments, true); }
+
+long sys_lseek(const uint64_t arguments[6])
+{
+    struct file *file = syscall_file(ARGUMENT_INT(0));
+    if (!file)
+        return -EBADF;
+    int64_t offset = (int64_t)arguments[1];
+    unsigned whence = ARGUMENT_UNSIGNED(2);
+    long result;
+    if (!file->vnode || (file->flags & O_PATH)) {
+        result = file->vnode ? -EBADF : -ESPIPE;
+    } else {
+        int64_t base = 0;
+        result = 0;
+        if (whence == SEEK_CUR) {
+            base = (int64_t)file->offset;
+        } else if (whence == SEEK_END) {
+            struct vnode_attributes attributes;
+            result = vfs_getattr(file->vnode, &attributes, NULL);
+            base = (int64_t)attributes.size;
+        } else if (whence != SEEK_SET) {
+            result = -EINVAL;
+        }
+        if (result == 0) {
+            int64_t target;
+            if (__builtin_add_overflow(base, offset, &target) || target < 0)
+                result = -EINVAL;
+            else
+                file->offset = (uint64_t)(result = target);
+        }
+    }
+    file_put(file);
+    return result;
+}

@@ -1,0 +1,95 @@
+/*
+ * syscall_support.h — helpers shared by the syscall families: fetching
+ * paths from user memory, looking descriptors up, unpacking arguments.
+ */
+#ifndef RK_CORE_SYSCALL_SUPPORT_H
+#define RK_CORE_SYSCALL_SUPPORT_H
+
+#include <rk/errno.h>
+#include <rk/file.h>
+#include <rk/path.h>
+#include <rk/process.h>
+#include <rk/syscall.h>
+#include <rk/usercopy.h>
+
+#include "../vfs/vfs_internal.h"
+
+/*
+ * Copy the user path at address into a new kernel buffer (PATH_MAX bytes).
+ * Returns the buffer (free with kfree) or an error pointer: -EFAULT,
+ * -ENAMETOOLONG.
+ */
+char *user_path_copy(uintptr_t address);
+
+/* rmdir of a user path relative to dirfd (rmdir and unlinkat(AT_REMOVEDIR)). */
+long vfs_remove_directory(int dirfd, uintptr_t path_address);
+
+/* The running process's file at fd with a reference, or NULL. */
+static inline struct file *syscall_file(int fd) { return fd_get(process_current(), fd); }
+
+/* A syscall argument as an int, an unsigned and a user address. */
+#define ARGUMENT_INT(index) ((int)arguments[index])
+#define ARGUMENT_UNSIGNED(index) ((unsigned)arguments[index])
+#define ARGUMENT_ADDRESS(index) ((uintptr_t)arguments[index])
+
+/* Handlers of every family (one syscall family per file). */
+long sys_read(const uint64_t arguments[6]);
+long sys_write(const uint64_t arguments[6]);
+long sys_pread64(const uint64_t arguments[6]);
+long sys_pwrite64(const uint64_t arguments[6]);
+long sys_readv(const uint64_t arguments[6]);
+long sys_writev(const uint64_t arguments[6]);
+long sys_lseek(const uint64_t arguments[6]);
+long sys_open(const uint64_t arguments[6]);
+long sys_openat(const uint64_t arguments[6]);
+long sys_creat(const uint64_t arguments[6]);
+long sys_close(const uint64_t arguments[6]);
+long sys_stat(const uint64_t arguments[6]);
+long sys_fstat(const uint64_t arguments[6]);
+long sys_lstat(const uint64_t arguments[6]);
+long sys_newfstatat(const uint64_t arguments[6]);
+long sys_statx(const uint64_t arguments[6]);
+long sys_mkdir(const uint64_t arguments[6]);
+long sys_mkdirat(const uint64_t arguments[6]);
+long sys_mknod(const uint64_t arguments[6]);
+long sys_mknodat(const uint64_t arguments[6]);
+long sys_rmdir(const uint64_t arguments[6]);
+long sys_getdents64(const uint64_t arguments[6]);
+long sys_chdir(const uint64_t arguments[6]);
+long sys_fchdir(const uint64_t arguments[6]);
+long sys_getcwd(const uint64_t arguments[6]);
+long sys_unlink(const uint64_t arguments[6]);
+long sys_unlinkat(const uint64_t arguments[6]);
+long sys_link(const uint64_t arguments[6]);
+long sys_linkat(const uint64_t arguments[6]);
+long sys_symlink(const uint64_t arguments[6]);
+long sys_symlinkat(const uint64_t arguments[6]);
+long sys_readlink(const uint64_t arguments[6]);
+long sys_readlinkat(const uint64_t arguments[6]);
+long sys_rename(const uint64_t arguments[6]);
+long sys_renameat(const uint64_t arguments[6]);
+long sys_renameat2(const uint64_t arguments[6]);
+long sys_dup(const uint64_t arguments[6]);
+long sys_dup2(const uint64_t arguments[6]);
+long sys_dup3(const uint64_t arguments[6]);
+long sys_fcntl(const uint64_t arguments[6]);
+long sys_ioctl(const uint64_t arguments[6]);
+long sys_chmod(const uint64_t arguments[6]);
+long sys_fchmod(const uint64_t arguments[6]);
+long sys_fchmodat(const uint64_t arguments[6]);
+long sys_umask(const uint64_t arguments[6]);
+long sys_access(const uint64_t arguments[6]);
+long sys_faccessat(const uint64_t arguments[6]);
+long sys_faccessat2(const uint64_t arguments[6]);
+long sys_truncate(const uint64_t arguments[6]);
+long sys_ftruncate(const uint64_t arguments[6]);
+long sys_fsync(const uint64_t arguments[6]);
+long sys_fdatasync(const uint64_t arguments[6]);
+long sys_sync(const uint64_t arguments[6]);
+long sys_mount(const uint64_t arguments[6]);
+long sys_umount2(const uint64_t arguments[6]);
+long sys_getpid(const uint64_t arguments[6]);
+long sys_pipe(const uint64_t arguments[6]);
+long sys_pipe2(const uint64_t arguments[6]);
+
+#endif

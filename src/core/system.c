@@ -1,0 +1,175 @@
+/*
+ * system.c — the Core's answers to rk/system.h: console, random bytes,
+ * memory figures, version strings and process introspection for services
+ * (devfs, procfs).
+ */
+#include <rk/errno.h>
+#include <rk/format.h>
+#include <rk/heap.h>
+#include <rk/kernel.h>
+#include <rk/page_alloc.h>
+#include <rk/path.h>
+#include <rk/process.h>
+#include <rk/string.h>
+#include <rk/system.h>
+#include <rk/thread.h>
+#include <rk/timer.h>
+
+static const char *platform_name = "unknown";
+static const char *boot_command_line = "";
+static uint64_t random_state[2] = { 0x853c49e6748fea9bull, 0xda3e39cb94b95bdbull };
+
+void system_info_set(const struct boot_info *info)
+{
+    platform_name = info->platform_name;
+    boot_command_line = info->command_line;
+    random_state[0] ^= platform_clock_ns() * 0x9e3779b97f4a7c15ull;
+}
+
+void system_console_write(const char *buffer, size_t length) { platform_console_write(buffer, length); }
+
+size_t system_console_read(char *buffer, size_t length, bool block)
+{
+    return console_input_read(buffer, length, block);
+}
+
+/* xorshift128+: the next pseudo-random word. */
+static uint64_t random_next(void)
+{
+    uint64_t s1 = random_state[0];
+    const uint64_t s0 = random_state[1];
+    random_state[0] = s0;
+    s1 ^= s1 << 23;
+    random_state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+    return random_state[1] + s0;
+}
+
+void system_random_bytes(void *buffer, size_t length)
+{
+    unsigned char *out = buffer;
+    while (length > 0) {
+        uint64_t word = random_next() ^ platform_clock_ns();
+        size_t chunk = length < sizeof word ? length : sizeof word;
+        memcpy(out, &word, chunk);
+        out += chunk;
+        length -= chunk;
+    }
+}
+
+void system_memory_info(struct system_memory_info *info)
+{
+    struct page_allocator_statistics pages;
+    struct heap_statistics heap;
+    page_allocator_get_statistics(&pages);
+    heap_get_statistics(&heap);
+    info->total_bytes = pages.total_pages * PAGE_SIZE;
+    info->free_bytes = pages.free_pages * PAGE_SIZE;
+    info->heap_bytes = heap.bytes_in_use;
+    info->page_size = PAGE_SIZE;
+}
+
+const char *system_version(void) { return "ringkernel " RINGKERNEL_VERSION; }
+const char *system_release(void) { return RINGKERNEL_VERSION; }
+const char *system_platform_name(void) { return platform_name; }
+const char *system_command_line(void) { return boot_command_line; }
+uint64_t system_uptime_ns(void) { return clock_now_ns(); }
+
+int system_current_pid(void)
+{
+    struct process *process = process_current();
+    return process ? process->pid : 0;
+}
+
+size_t system_process_list(int *pids, size_t max) { return process_list_pids(pids, max); }
+
+int system_process_info(int pid, struct process_info *info)
+{
+    struct process *process = process_find(pid);
+    if (!process)
+        return -ESRCH;
+    memset(info, 0, sizeof *info);
+    info->pid = process->pid;
+    info->parent_pid = process->parent_pid;
+    info->process_group = process->process_group;
+    info->session = process->session;
+    rk_strlcpy(info->name, process->name, sizeof info->name);
+    info->state = process_current() == process ? 'R' : 'S';
+    info->thread_count = process->thread_count;
+    info->umask = process->umask;
+    info->start_time_ns = process->start_time_ns;
+    return 0;
+}
+
+/* Copy length bytes of text into buffer (size bytes); returns length. */
+static long copy_text(char *buffer, size_t size, const char *text, size_t length)
+{
+    if (size > 0)
+        memcpy(buffer, text, length < size ? length : size);
+    return (long)length;
+}
+
+long system_process_cmdline(int pid, char *buffer, size_t size)
+{
+    struct process *process = process_find(pid);
+    if (!process)
+        return -ESRCH;
+    if (!process->command_line)
+        return 0;
+    return copy_text(buffer, size, process->command_line, process->command_line_length);
+}
+
+long system_process_environment(int pid, char *buffer, size_t size)
+{
+    return process_find(pid) ? 0 : -ESRCH;
+}
+
+long system_process_cwd(int pid, char *buffer, size_t size)
+{
+    struct process *process = process_find(pid);
+    if (!process)
+        return -ESRCH;
+    struct path_entry *cwd = process->cwd ? process->cwd : vfs_root_entry();
+    if (!cwd)
+        return -ENOENT;
+    return path_format(cwd, buffer, size);
+}
+
+long system_process_executable(int pid, char *buffer, size_t size)
+{
+    return process_find(pid) ? -ENOENT : -ESRCH; /* no exec yet */
+}
+
+long system_process_fds(int pid, int *fds, size_t max)
+{
+    struct process *process = process_find(pid);
+    if (!process)
+        return -ESRCH;
+    size_t count = 0;
+    for (int fd = 0; fd < PROCESS_FD_LIMIT; fd++) {
+        if (!process->fds->files[fd])
+            continue;
+        if (count < max)
+            fds[count] = fd;
+        count++;
+    }
+    return (long)count;
+}
+
+long system_process_fd_path(int pid, int fd, char *buffer, size_t size)
+{
+    struct process *process = process_find(pid);
+    if (!process)
+        return -ESRCH;
+    if (fd < 0 || fd >= PROCESS_FD_LIMIT || !process->fds->files[fd])
+        return -EBADF;
+    struct file *file = process->fds->files[fd];
+    if (file->path)
+        return path_format(file->path, buffer, size);
+    int length = rk_snprintf(buffer, size, "pipe:[%lu]", (unsigned long)((uintptr_t)file->private >> 4));
+    return length < (int)size ? length : -ERANGE;
+}
+
+long system_process_maps(int pid, char *buffer, size_t size)
+{
+    return process_find(pid) ? 0 : -ESRCH; /* no user mappings before the memory manager */
+}

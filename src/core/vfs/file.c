@@ -1,0 +1,63 @@
+/*
+ * file.c — open file descriptions: allocation, references, release, and
+ * the stubs for unused file operations.
+ */
+#include <rk/errno.h>
+#include <rk/file.h>
+#include <rk/gate.h>
+#include <rk/heap.h>
+#include <rk/panic.h>
+#include <rk/path.h>
+#include <rk/platform.h>
+
+struct file *file_alloc(const struct file_ops *ops, struct service *service, unsigned flags)
+{
+    struct file *file = kzalloc(sizeof *file);
+    if (!file)
+        return NULL;
+    file->ops = ops;
+    file->service = service;
+    file->references = 1;
+    file->flags = flags;
+    return file;
+}
+
+void file_get(struct file *file)
+{
+    irq_flags_t flags = platform_irq_save();
+    file->references++;
+    platform_irq_restore(flags);
+}
+
+void file_put(struct file *file)
+{
+    if (!file)
+        return;
+    irq_flags_t flags = platform_irq_save();
+    if (file->references == 0) {
+        platform_irq_restore(flags);
+        WARN("file_put: description %p has no reference left", (void *)file);
+        return;
+    }
+    bool last = --file->references == 0;
+    platform_irq_restore(flags);
+    if (!last)
+        return;
+    if (file->service)
+        GATE_CALL_VOID(file->service, file->ops->release(file));
+    else
+        file->ops->release(file);
+    if (file->vnode)
+        vnode_put(file->vnode);
+    if (file->path)
+        path_put(file->path);
+    kfree(file);
+}
+
+long file_stub_read(struct file *file, struct io_cursor *cursor, uint64_t *offset) { return -EINVAL; }
+
+long file_stub_write(struct file *file, struct io_cursor *cursor, uint64_t *offset) { return -EINVAL; }
+
+long file_stub_ioctl(struct file *file, unsigned command, uintptr_t argument) { return -ENOTTY; }
+
+void file_stub_release(struct file *file) {}

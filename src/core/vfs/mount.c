@@ -1,0 +1,127 @@
+/*
+ * mount.c — the mount table: mounting filesystem service instances on
+ * directories (or as the namespace root) and unmounting them.
+ */
+#include <rk/errno.h>
+#include <rk/gate.h>
+#include <rk/heap.h>
+#include <rk/kernel.h>
+#include <rk/klog.h>
+#include <rk/path.h>
+#include <rk/services.h>
+#include <rk/string.h>
+#include <rk/system.h>
+
+#include "vfs_internal.h"
+
+static struct list_node mount_table = LIST_HEAD_INIT(mount_table);
+static struct path_entry *namespace_root;
+static unsigned next_anonymous_device = 1;
+
+struct path_entry *vfs_namespace_root(void) { return namespace_root; }
+
+struct path_entry *vfs_root_entry(void) { return namespace_root; }
+
+void mounts_reset(void)
+{
+    list_init(&mount_table);
+    namespace_root = NULL;
+    next_anonymous_device = 1;
+}
+
+int mount_filesystem(const char *type, const char *source, struct path_entry *mountpoint,
+                     const char *options)
+{
+    struct service *service = services_lookup(SERVICE_FILESYSTEM, type);
+    if (!service)
+        return -ENODEV;
+    if (mountpoint && !S_ISDIR(mountpoint->vnode->type))
+        return -ENOTDIR;
+    if (mountpoint && mountpoint->vnode->mounted_here)
+        return -EBUSY;
+    if (!mountpoint && namespace_root)
+        return -EBUSY;
+
+    struct superblock *superblock = kzalloc(sizeof *superblock);
+    struct mount *mount = kzalloc(sizeof *mount);
+    if (!superblock || !mount) {
+        kfree(superblock);
+        kfree(mount);
+        return -ENOMEM;
+    }
+    superblock->service = service;
+    superblock->device = device_number(0, next_anonymous_device++);
+    superblock->source = source ? source : "none";
+    int error = SERVICE_CALL(service, struct filesystem_ops, mount, superblock, options ? options : "");
+    if (error == 0 && (!superblock->root || !S_ISDIR(superblock->root->type))) {
+        klog(KLOG_ERROR, "mount: %s returned no root directory", type);
+        error = -EIO;
+    }
+    if (error < 0) {
+        kfree(superblock);
+        kfree(mount);
+        return error;
+    }
+    mount->superblock = superblock;
+    mount->root = superblock->root;
+    rk_strlcpy(mount->type, type, sizeof mount->type);
+    rk_strlcpy(mount->options, "rw,relatime", sizeof mount->options);
+    if (mountpoint) {
+        path_get(mountpoint);
+        mount->mountpoint = mountpoint;
+        mountpoint->vnode->mounted_here = mount;
+    } else {
+        vnode_get(mount->root);
+        namespace_root = path_child(NULL, mount->root, "", 0);
+        if (!namespace_root)
+            return -ENOMEM;
+        namespace_root->mount = mount;
+    }
+    list_push_back(&mount_table, &mount->link);
+    klog(KLOG_INFO, "mounted %s (%s) on %s", type, superblock->source,
+         mountpoint ? "a directory" : "/");
+    return 0;
+}
+
+int mount_remove(struct path_entry *entry, unsigned flags)
+{
+    struct mount *mount = entry->mount;
+    int error = 0;
+    if (!mount || entry->vnode != mount->root)
+        error = -EINVAL;
+    else if (!mount->mountpoint)
+        error = -EBUSY; /* the namespace root */
+    else if (mount->root->references > 2) /* the mount's reference and the caller's entry */
+        error = -EBUSY;
+    path_put(entry);
+    if (error < 0)
+        return error;
+    mount->mountpoint->vnode->mounted_here = NULL;
+    list_remove(&mount->link);
+    path_put(mount->mountpoint);
+    struct superblock *superblock = mount->superblock;
+    vnode_put(mount->root);
+    SERVICE_CALL_VOID(superblock->service, struct filesystem_ops, unmount, superblock);
+    kfree(superblock);
+    kfree(mount);
+    return 0;
+}
+
+size_t system_mount_list(struct mount_info *mounts, size_t max)
+{
+    size_t count = 0;
+    list_for_each(node, &mount_table) {
+        struct mount *mount = list_entry(node, struct mount, link);
+        if (count < max) {
+            struct mount_info *info = &mounts[count];
+            rk_strlcpy(info->source, mount->superblock->source, sizeof info->source);
+            rk_strlcpy(info->type, mount->type, sizeof info->type);
+            rk_strlcpy(info->options, mount->options, sizeof info->options);
+            if (!mount->mountpoint || path_format(mount->mountpoint, info->mountpoint,
+                                                  sizeof info->mountpoint) < 0)
+                rk_strlcpy(info->mountpoint, "/", sizeof info->mountpoint);
+        }
+        count++;
+    }
+    return count;
+}

@@ -1,0 +1,101 @@
+/*
+ * open.c — descriptions on filesystem nodes: opening a resolved entry and
+ * the file operations that forward reads and writes to the node's
+ * filesystem through the gate.
+ */
+#include <rk/errno.h>
+#include <rk/heap.h>
+#include <rk/path.h>
+
+#include "vfs_internal.h"
+
+int vfs_getattr(struct vnode *node, struct vnode_attributes *attributes, uint64_t *device)
+{
+    int error = VNODE_CALL(node, getattr, attributes);
+    if (error == 0 && device)
+        *device = node->superblock->device;
+    return error;
+}
+
+/* read(2) on a node: at the description's offset, which advances. */
+static long vnode_file_read(struct file *file, struct io_cursor *cursor, uint64_t *offset)
+{
+    if (S_ISDIR(file->vnode->type))
+        return -EISDIR;
+    long count = VNODE_CALL(file->vnode, read, cursor, *offset);
+    if (count > 0)
+        *offset += (uint64_t)count;
+    return count;
+}
+
+/* write(2) on a node: O_APPEND writes at the end first. */
+static long vnode_file_write(struct file *file, struct io_cursor *cursor, uint64_t *offset)
+{
+    if (file->flags & O_APPEND) {
+        struct vnode_attributes attributes;
+        int error = vfs_getattr(file->vnode, &attributes, NULL);
+        if (error < 0)
+            return error;
+        *offset = attributes.size;
+    }
+    long count = VNODE_CALL(file->vnode, write, cursor, *offset);
+    if (count > 0)
+        *offset += (uint64_t)count;
+    return count;
+}
+
+static int vnode_file_stat(struct file *file, struct vnode_attributes *attributes)
+{
+    return vfs_getattr(file->vnode, attributes, NULL);
+}
+
+const struct file_ops vnode_file_ops = {
+    .read = vnode_file_read,
+    .write = vnode_file_write,
+    .stat = vnode_file_stat,
+    .ioctl = file_stub_ioctl,
+    .release = file_stub_release,
+};
+
+/* open(2) of O_PATH descriptions: no I/O at all. */
+static long path_only_read(struct file *file, struct io_cursor *cursor, uint64_t *offset)
+{
+    return -EBADF;
+}
+
+static const struct file_ops path_only_file_ops = {
+    .read = path_only_read,
+    .write = path_only_read,
+    .stat = vnode_file_stat,
+    .ioctl = file_stub_ioctl,
+    .release = file_stub_release,
+};
+
+int vfs_open_entry(struct path_entry *entry, unsigned flags, struct file **result)
+{
+    struct vnode *node = entry->vnode;
+    unsigned access = flags & O_ACCMODE;
+    if (flags & O_PATH) {
+        flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
+    } else {
+        if (S_ISDIR(node->type) && (access != O_RDONLY || (flags & O_TRUNC)))
+            return -EISDIR;
+        if (S_ISLNK(node->type))
+            return -ELOOP;
+        if (S_ISFIFO(node->type) || S_ISSOCK(node->type) || S_ISBLK(node->type))
+            return -ENXIO; /* named pipes, sockets, block devices: not yet */
+        int error = VNODE_CALL(node, open, flags);
+        if (error < 0)
+            return error;
+    }
+    struct file *file = file_alloc((flags & O_PATH) ? &path_only_file_ops : &vnode_file_ops, NULL,
+                                   flags & ~(unsigned)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+    if (!file)
+        return -ENOMEM;
+    vnode_get(node);
+    file->vnode = node;
+    path_get(entry);
+    file->path = entry;
+    *result = file;
+    return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * vfs_internal.h — what the VFS files of the Core share.
+ */
+#ifndef RK_CORE_VFS_INTERNAL_H
+#define RK_CORE_VFS_INTERNAL_H
+
+#include <rk/file.h>
+#include <rk/gate.h>
+#include <rk/path.h>
+#include <rk/vfs.h>
+
+/* Call vnode operation method of node through the service gate. */
+#define VNODE_CALL(node, method, ...)                                                     \
+    ({                                                                                    \
+        struct vnode *vnode_call_node_ = (node);                                          \
+        GATE_CALL(vnode_call_node_->superblock->service,                                  \
+                  vnode_call_node_->ops->method(vnode_call_node_, ##__VA_ARGS__));        \
+    })
+
+/* The namespace root entry (not referenced), NULL before the root mount. */
+struct path_entry *vfs_namespace_root(void);
+
+/* File operations of descriptions opened on filesystem nodes. */
+extern const struct file_ops vnode_file_ops;
+
+/*
+ * Open the node at entry with open(2) flags (after creation/truncation
+ * decisions): checks the type against the flags, calls the node's open hook
+ * and makes a description holding entry and its vnode. Returns 0 and
+ * *result, or -errno.
+ */
+int vfs_open_entry(struct path_entry *entry, unsigned flags, struct file **result);
+
+/* Attributes of a node with st_dev filled: getattr through the gate. */
+int vfs_getattr(struct vnode *node, struct vnode_attributes *attributes, uint64_t *device);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * vnode.c — vnode reference counting and the shared stubs for unused
+ * vnode operations.
+ */
+#include <rk/errno.h>
+#include <rk/gate.h>
+#include <rk/panic.h>
+#include <rk/platform.h>
+#include <rk/vfs.h>
+
+void vnode_init(struct vnode *node, struct superblock *superblock, const struct vnode_ops *ops,
+                uint32_t type, uint64_t inode_number)
+{
+    node->ops = ops;
+    node->superblock = superblock;
+    node->type = type & S_IFMT;
+    node->inode_number = inode_number;
+    node->references = 1;
+    node->mounted_here = NULL;
+}
+
+void vnode_get(struct vnode *node)
+{
+    irq_flags_t flags = platform_irq_save();
+    node->references++;
+    platform_irq_restore(flags);
+}
+
+void vnode_put(struct vnode *node)
+{
+    if (!node)
+        return;
+    irq_flags_t flags = platform_irq_save();
+    if (node->references == 0) {
+        platform_irq_restore(flags);
+        WARN("vnode_put: inode %llu has no reference left", (unsigned long long)node->inode_number);
+        return;
+    }
+    bool last = --node->references == 0;
+    platform_irq_restore(flags);
+    if (last)
+        GATE_CALL_VOID(node->superblock->service, node->ops->release(node));
+}
+
+int vnode_stub_lookup(struct vnode *directory, const char *name, size_t length, struct vnode **result)
+{
+    return -ENOTDIR;
+}
+
+int vnode_stub_create(struct vnode *directory, const char *name, size_t length, uint32_t mode,
+                      uint64_t device, struct vnode **result)
+{
+    return S_ISDIR(directory->type) ? -EPERM : -ENOTDIR;
+}
+
+int vnode_stub_mkdir(struct vnode *directory, const char *name, size_t length, uint32_t mode,
+                     struct vnode **result)
+{
+    return S_ISDIR(directory->type) ? -EPERM : -ENOTDIR;
+}
+
+int vnode_stub_symlink(struct vnode *directory, const char *name, size_t length,
+                       const char *target, struct vnode **result)
+{
+    return S_ISDIR(directory->type) ? -EPERM : -ENOTDIR;
+}
+
+int vnode_stub_link(struct vnode *directory, const char *name, size_t length, struct vnode *target)
+{
+    return S_ISDIR(directory->type) ? -EPERM : -ENOTDIR;
+}
+
+int vnode_stub_remove(struct vnode *directory, const char *name, size_t length)
+{
+    return S_ISDIR(directory->type) ? -EPERM : -ENOTDIR;
+}
+
+int vnode_stub_rename(struct vnode *old_directory, const char *old_name, size_t old_length,
+                      struct vnode *new_directory, const char *new_name, size_t new_length,
+                      unsigned flags)
+{
+    return -EPERM;
+}
+
+int vnode_stub_readdir(struct vnode *directory, uint64_t *cookie, struct directory_sink *sink)
+{
+    return -ENOTDIR;
+}
+
+long vnode_stub_readlink(struct vnode *link, char *buffer, size_t size) { return -EINVAL; }
+
+int vnode_stub_setattr(struct vnode *node, const struct vnode_attributes *attributes, unsigned mask)
+{
+    return -EPERM;
+}
+
+long vnode_stub_read(struct vnode *node, struct io_cursor *cursor, uint64_t offset)
+{
+    return S_ISDIR(node->type) ? -EISDIR : -EINVAL;
+}
+
+long vnode_stub_write(struct vnode *node, struct io_cursor *cursor, uint64_t offset)
+{
+    return S_ISDIR(node->type) ? -EISDIR : -EINVAL;
+}
+
+int vnode_stub_open(struct vnode *node, unsigned flags) { return 0; }
+
+int vnode_stub_fsync(struct vnode *node) { return 0; }
+
+void vnode_stub_release(struct vnode *node) {}
