@@ -26,16 +26,16 @@ struct pipe {
     unsigned writers;                    /* descriptions that may write */
     struct wait_queue readers_waiting;   /* readers sleeping for data (or end of file) */
     struct wait_queue writers_waiting;   /* writers sleeping for room (or a lost reader) */
-    uint64_t inode_number;
-    struct kernel_time created;
+    uint64_t inode_number;               /* fixed at creation, shown by fstat */
+    struct kernel_time created;          /* fstat's three timestamps */
 };
 
 static uint64_t next_inode_number = 1;
 static unsigned long live_pipes;
 
-/* True when a description with these open flags reads / writes its pipe. */
-static bool flags_read(unsigned flags) { return (flags & O_ACCMODE) != O_WRONLY; }
-static bool flags_write(unsigned flags) { return (flags & O_ACCMODE) != O_RDONLY; }
+/* True when a description with these open flags reads / writes its pipe (O_RDWR: both). */
+static bool description_reads(unsigned flags) { return (flags & O_ACCMODE) != O_WRONLY; }
+static bool description_writes(unsigned flags) { return (flags & O_ACCMODE) != O_RDONLY; }
 
 /*
  * Move up to length bytes (length <= free room, <= io_remaining(cursor))
@@ -89,7 +89,7 @@ static size_t ring_drain(struct pipe *pipe, struct io_cursor *cursor, size_t len
 static long pipe_read(struct file *file, struct io_cursor *cursor, uint64_t *offset)
 {
     struct pipe *pipe = file->private;
-    if (!flags_read(file->flags))
+    if (!description_reads(file->flags))
         return -EBADF;
     size_t wanted = io_remaining(cursor);
     if (wanted == 0)
@@ -136,7 +136,7 @@ static long pipe_read(struct file *file, struct io_cursor *cursor, uint64_t *off
 static long pipe_write(struct file *file, struct io_cursor *cursor, uint64_t *offset)
 {
     struct pipe *pipe = file->private;
-    if (!flags_write(file->flags))
+    if (!description_writes(file->flags))
         return -EBADF;
     size_t total = io_remaining(cursor);
     if (total == 0)
@@ -241,9 +241,9 @@ static void pipe_release(struct file *file)
 {
     struct pipe *pipe = file->private;
     spinlock_irq_state_t state = spin_lock_irqsave(&pipe->lock);
-    if (flags_read(file->flags) && --pipe->readers == 0)
+    if (description_reads(file->flags) && --pipe->readers == 0)
         wait_queue_wake_all(&pipe->writers_waiting);
-    if (flags_write(file->flags) && --pipe->writers == 0)
+    if (description_writes(file->flags) && --pipe->writers == 0)
         wait_queue_wake_all(&pipe->readers_waiting);
     bool last = pipe->readers == 0 && pipe->writers == 0;
     spin_unlock_irqrestore(&pipe->lock, state);

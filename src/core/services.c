@@ -28,8 +28,13 @@ const char *service_kind_name(enum service_kind kind)
 
 void services_reset(void)
 {
-    for (unsigned kind = 0; kind < SERVICE_KIND_COUNT; kind++)
+    for (unsigned kind = 0; kind < SERVICE_KIND_COUNT; kind++) {
+        if (registry_ready) {
+            list_for_each_safe(node, &registered[kind])
+                list_entry(node, struct service, registry_link)->registered = 0;
+        }
         list_init(&registered[kind]);
+    }
     registry_ready = true;
 }
 

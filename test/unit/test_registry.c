@@ -66,34 +66,34 @@ static struct service make_service(const char *name, enum service_kind kind)
 
 static void register_and_look_up(void **state)
 {
-    static struct service tmpfs, procfs;
-    tmpfs = make_service("tmpfs", SERVICE_FILESYSTEM);
-    procfs = make_service("proc", SERVICE_FILESYSTEM);
+    static struct service alpha, beta;
+    alpha = make_service("alphafs", SERVICE_DRIVER);
+    beta = make_service("betafs", SERVICE_DRIVER);
     start_calls = stop_calls = start_result = 0;
-    assert_int_equal(services_register(&tmpfs), 0);
-    assert_int_equal(services_register(&procfs), 0);
+    assert_int_equal(services_register(&alpha), 0);
+    assert_int_equal(services_register(&beta), 0);
     assert_int_equal(start_calls, 2);
-    assert_ptr_equal(tmpfs.state, &start_calls);
-    assert_int_equal(tmpfs.generation, 1);
-    assert_ptr_equal(services_lookup(SERVICE_FILESYSTEM, "tmpfs"), &tmpfs);
-    assert_ptr_equal(services_lookup(SERVICE_FILESYSTEM, "proc"), &procfs);
-    assert_null(services_lookup(SERVICE_FILESYSTEM, "ext4"));
-    assert_null(services_lookup(SERVICE_DRIVER, "tmpfs"));
-    assert_null(services_lookup(SERVICE_KIND_COUNT, "tmpfs"));
+    assert_ptr_equal(alpha.state, &start_calls);
+    assert_int_equal(alpha.generation, 1);
+    assert_ptr_equal(services_lookup(SERVICE_DRIVER, "alphafs"), &alpha);
+    assert_ptr_equal(services_lookup(SERVICE_DRIVER, "betafs"), &beta);
+    assert_null(services_lookup(SERVICE_DRIVER, "ext4"));
+    assert_null(services_lookup(SERVICE_FILESYSTEM, "alphafs"));
+    assert_null(services_lookup(SERVICE_KIND_COUNT, "alphafs"));
     struct service *listed[4];
-    assert_int_equal(services_list(SERVICE_FILESYSTEM, listed, 4), 2);
-    assert_ptr_equal(listed[0], &tmpfs);
-    assert_ptr_equal(listed[1], &procfs);
-    assert_int_equal(services_list(SERVICE_FILESYSTEM, listed, 1), 2);
-    assert_int_equal(services_list(SERVICE_DRIVER, listed, 4), 0);
+    assert_int_equal(services_list(SERVICE_DRIVER, listed, 4), 2);
+    assert_ptr_equal(listed[0], &alpha);
+    assert_ptr_equal(listed[1], &beta);
+    assert_int_equal(services_list(SERVICE_DRIVER, listed, 1), 2);
+    assert_int_equal(services_list(SERVICE_NETWORK_STACK, listed, 4), 0);
 }
 
 static void duplicates_and_bad_services_are_refused(void **state)
 {
     static struct service first, second, other_kind, nameless, no_ops, bad_kind;
-    first = make_service("devtmpfs", SERVICE_FILESYSTEM);
-    second = make_service("devtmpfs", SERVICE_FILESYSTEM);
-    other_kind = make_service("devtmpfs", SERVICE_DRIVER);
+    first = make_service("gammafs", SERVICE_FILESYSTEM);
+    second = make_service("gammafs", SERVICE_FILESYSTEM);
+    other_kind = make_service("gammafs", SERVICE_DRIVER);
     nameless = make_service("", SERVICE_DRIVER);
     no_ops = make_service("x", SERVICE_DRIVER);
     no_ops.ops = NULL;

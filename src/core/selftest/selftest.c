@@ -21,6 +21,7 @@ const struct selftest selftests[] = {
     { .name = "sleep", .run = selftest_sleep },
     { .name = "registry", .run = selftest_registry },
     { .name = "address-space", .run = selftest_address_space },
+    { .name = "tree", .run = selftest_tree },
 };
 const unsigned selftest_count = sizeof selftests / sizeof selftests[0];
 

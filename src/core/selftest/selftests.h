@@ -11,5 +11,6 @@ int selftest_timers(void);
 int selftest_sleep(void);
 int selftest_registry(void);
 int selftest_address_space(void);
+int selftest_tree(void);
 
 #endif
