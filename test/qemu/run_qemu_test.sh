@@ -12,6 +12,9 @@
 #   crash     rk.crash=page-fault: a register dump and a symbolized backtrace
 #             whose frames include core_crash_on_request; QEMU exits 141
 #             (platform_halt's status 70).
+#   initrd-tree
+#             rk.test=tree with a generated cpio (newc) initrd: the tree is
+#             listed with the archive's files, /proc and /dev mounted.
 #   platform-check
 #             KERNEL is platform_check.elf, booted with a generated initrd;
 #             QEMU exits 1 and it prints "platform-check summary: N passed,
@@ -19,7 +22,7 @@
 set -u
 
 if [ $# -ne 3 ]; then
-  echo "usage: $0 selftest|boot|crash|platform-check QEMU KERNEL" >&2
+  echo "usage: $0 selftest|boot|crash|initrd-tree|platform-check QEMU KERNEL" >&2
   exit 2
 fi
 case_name=$1
@@ -31,6 +34,7 @@ case $case_name in
   selftest) append="console=ttyS0 rk.test=all"; expected_status=1 ;;
   boot) append="console=ttyS0 rk.test=boot"; expected_status=1 ;;
   crash) append="console=ttyS0 rk.crash=page-fault"; expected_status=141 ;;
+  initrd-tree) append="console=ttyS0 rk.test=tree"; expected_status=1 ;;
   platform-check) append="console=ttyS0 rk.platform-check=1"; expected_status=1 ;;
   *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
@@ -43,6 +47,18 @@ initrd_arguments=()
 if [ "$case_name" = platform-check ]; then
   # 5000 bytes starting with RKINITRD, as platform_check.c expects.
   { printf 'RKINITRD'; head -c 4992 /dev/zero; } >"$initrd"
+  initrd_arguments=(-initrd "$initrd")
+fi
+if [ "$case_name" = initrd-tree ]; then
+  tree=$(mktemp -d)
+  mkdir -p "$tree/etc" "$tree/bin" "$tree/usr/share/doc"
+  printf 'hello from the initrd\n' >"$tree/etc/motd"
+  chmod 0640 "$tree/etc/motd"
+  ln -s motd "$tree/etc/link"
+  printf '#!/bin/sh\necho init\n' >"$tree/init"
+  chmod 0755 "$tree/init"
+  (cd "$tree" && find . | LC_ALL=C sort | cpio --quiet -o -H newc) >"$initrd"
+  rm -rf "$tree"
   initrd_arguments=(-initrd "$initrd")
 fi
 
@@ -98,6 +114,16 @@ case $case_name in
       fail "the parsed option rk.test=boot is not printed"
     echo "$options" | grep -qE '(^|[^.a-z])console[ "]*=[ "]*ttyS0"?$' ||
       fail "the parsed option console=ttyS0 is not printed"
+    ;;
+  initrd-tree)
+    grep -q '^selftest tree: PASS$' "$log" || fail "selftest tree did not pass"
+    grep -qE '^tree: - 0640 +22 /etc/motd$' "$log" || fail "/etc/motd (0640, 22 bytes) is not listed"
+    grep -qE '^tree: l 0777 +4 /etc/link$' "$log" || fail "the symlink /etc/link -> motd is not listed"
+    grep -qE '^tree: - 0755 +[0-9]+ /init$' "$log" || fail "/init (0755) is not listed"
+    grep -qE '^tree: d [0-9]+ +[0-9]+ /usr/share/doc$' "$log" || fail "/usr/share/doc is not listed"
+    grep -qE '^tree: - 0444 +0 /proc/meminfo$' "$log" || fail "/proc/meminfo is not listed"
+    grep -qE '^tree: c 0666 +0 /dev/null$' "$log" || fail "/dev/null is not listed"
+    grep -qE 'initramfs: unpacked [0-9]+ entries' "$log" || fail "no initramfs summary line"
     ;;
   crash)
     for register in rip rsp rflags cr2 cr3 rax rbx rcx rdx rsi rdi rbp r8 r9 r10 r11 r12 r13 r14 r15; do

@@ -1,6 +1,346 @@
-/* devfs.c — placeholder until the service lands: registers nothing. */
+/*
+ * devfs.c — the "devtmpfs" filesystem service: a fixed tree of character
+ * devices with Linux's numbers and modes, and the /dev/fd and /dev/std*
+ * symlinks into /proc/self/fd. This file holds the service, mounting, the
+ * node cache and the vnode operations; the devices' data paths are in
+ * devfs_devices.c and devfs_kmsg.c.
+ *
+ * Locking: none. The kernel is uniprocessor and cooperative, and nothing
+ * here sleeps while it holds instance state (only the console read sleeps,
+ * and it touches no instance state).
+ */
 #include <rk/errno.h>
+#include <rk/heap.h>
+#include <rk/services.h>
+#include <rk/string.h>
+#include <rk/vfs.h>
 
 #include "devfs.h"
+#include "devfs_internal.h"
 
-int devfs_service_register(void) { return 0; }
+#define CHARACTER(name, permissions, major, minor, device) \
+    { name, S_IFCHR | (permissions), major, minor, NULL, device }
+#define SYMLINK(name, target) { name, S_IFLNK | 0777, 0, 0, target, NULL }
+
+const struct devfs_entry devfs_entries[DEVFS_ENTRY_COUNT] = {
+    [DEVFS_ROOT_INDEX] = { "", S_IFDIR | 0755, 0, 0, NULL, NULL },
+    CHARACTER("null", 0666, 1, 3, &devfs_null_device),
+    CHARACTER("zero", 0666, 1, 5, &devfs_zero_device),
+    CHARACTER("full", 0666, 1, 7, &devfs_full_device),
+    CHARACTER("random", 0666, 1, 8, &devfs_random_device),
+    CHARACTER("urandom", 0666, 1, 9, &devfs_random_device),
+    CHARACTER("kmsg", 0644, 1, 11, &devfs_kmsg_device),
+    CHARACTER("tty", 0666, 5, 0, &devfs_console_device),
+    CHARACTER("console", 0600, 5, 1, &devfs_console_device),
+    SYMLINK("fd", "/proc/self/fd"),
+    SYMLINK("stdin", "/proc/self/fd/0"),
+    SYMLINK("stdout", "/proc/self/fd/1"),
+    SYMLINK("stderr", "/proc/self/fd/2"),
+};
+
+static const struct vnode_ops devfs_directory_ops;
+static const struct vnode_ops devfs_device_vnode_ops;
+static const struct vnode_ops devfs_symlink_ops;
+
+/* ---------------------------------------------------------------- nodes */
+
+/* The vnode ops for entry index's type. */
+static const struct vnode_ops *devfs_ops_for(unsigned index)
+{
+    uint32_t mode = devfs_entries[index].mode;
+    if (S_ISDIR(mode))
+        return &devfs_directory_ops;
+    if (S_ISLNK(mode))
+        return &devfs_symlink_ops;
+    return &devfs_device_vnode_ops;
+}
+
+/*
+ * The node of entry index in instance with one new reference for the
+ * caller: the cached one, or a new one. Returns NULL when memory is out.
+ */
+static struct devfs_node *devfs_node_get(struct devfs_instance *instance, unsigned index)
+{
+    struct devfs_node *node = instance->nodes[index];
+    if (node) {
+        vnode_get(&node->vnode);
+        return node;
+    }
+    node = kzalloc(sizeof *node);
+    if (!node)
+        return NULL;
+    vnode_init(&node->vnode, instance->superblock, devfs_ops_for(index),
+               devfs_entries[index].mode & S_IFMT, (uint64_t)index + 1);
+    node->instance = instance;
+    node->index = index;
+    instance->nodes[index] = node;
+    return node;
+}
+
+/* vnode_ops.release: the last reference is gone; forget and free the node. */
+static void devfs_release(struct vnode *vnode)
+{
+    struct devfs_node *node = devfs_node_of(vnode);
+    if (node->instance && node->instance->nodes[node->index] == node)
+        node->instance->nodes[node->index] = NULL;
+    kfree(node);
+}
+
+/* --------------------------------------------------------- attributes */
+
+/* vnode_ops.getattr: type, permissions, owner, device number and times of the entry. */
+static int devfs_getattr(struct vnode *vnode, struct vnode_attributes *attributes)
+{
+    struct devfs_node *node = devfs_node_of(vnode);
+    const struct devfs_entry *entry = &devfs_entries[node->index];
+    if (!node->instance)
+        return -EIO;
+    const struct devfs_attributes *own = &node->instance->attributes[node->index];
+    *attributes = (struct vnode_attributes){
+        .inode_number = vnode->inode_number,
+        .mode = own->mode,
+        .link_count = S_ISDIR(entry->mode) ? 2 : 1,
+        .uid = own->uid,
+        .gid = own->gid,
+        .size = entry->target ? strlen(entry->target) : 0,
+        .blocks = 0,
+        .block_size = 4096,
+        .device = S_ISCHR(entry->mode) ? device_number(entry->major, entry->minor) : 0,
+        .access_time = own->access_time,
+        .modify_time = own->modify_time,
+        .change_time = own->change_time,
+    };
+    return 0;
+}
+
+/*
+ * vnode_ops.setattr: chmod, chown and utimes are kept per mount; the tree
+ * itself cannot change. A size change is refused as truncate(2) refuses
+ * it on a non-regular file (-EISDIR for the directory, else -EINVAL).
+ */
+static int devfs_setattr(struct vnode *vnode, const struct vnode_attributes *attributes,
+                         unsigned mask)
+{
+    struct devfs_node *node = devfs_node_of(vnode);
+    if (!node->instance)
+        return -EIO;
+    if (mask & VNODE_SET_SIZE)
+        return S_ISDIR(vnode->type) ? -EISDIR : -EINVAL;
+    struct devfs_attributes *own = &node->instance->attributes[node->index];
+    if (mask & VNODE_SET_MODE)
+        own->mode = (own->mode & S_IFMT) | (attributes->mode & S_IALLUGO);
+    if (mask & VNODE_SET_UID)
+        own->uid = attributes->uid;
+    if (mask & VNODE_SET_GID)
+        own->gid = attributes->gid;
+    if (mask & VNODE_SET_ACCESS_TIME)
+        own->access_time = attributes->access_time;
+    if (mask & VNODE_SET_MODIFY_TIME)
+        own->modify_time = attributes->modify_time;
+    own->change_time = time_now();
+    return 0;
+}
+
+/* ---------------------------------------------------------- directory */
+
+/* vnode_ops.lookup: find name among the fixed entries; -ENOENT when absent. */
+static int devfs_lookup(struct vnode *directory, const char *name, size_t length,
+                        struct vnode **result)
+{
+    struct devfs_node *node = devfs_node_of(directory);
+    if (!node->instance)
+        return -EIO;
+    for (unsigned index = 1; index < DEVFS_ENTRY_COUNT; index++) {
+        const char *entry_name = devfs_entries[index].name;
+        if (strlen(entry_name) != length || memcmp(entry_name, name, length) != 0)
+            continue;
+        struct devfs_node *child = devfs_node_get(node->instance, index);
+        if (!child)
+            return -ENOMEM;
+        *result = &child->vnode;
+        return 0;
+    }
+    return -ENOENT;
+}
+
+/*
+ * vnode_ops.readdir: cookie 0 is ".", 1 is "..", 1 + index is entry index.
+ * ".." reports the root's own inode (the Core knows the real parent).
+ */
+static int devfs_readdir(struct vnode *directory, uint64_t *cookie, struct directory_sink *sink)
+{
+    while (*cookie < DEVFS_ENTRY_COUNT + 1) {
+        uint64_t position = *cookie;
+        const char *name;
+        uint64_t inode_number;
+        unsigned type;
+        if (position < 2) {
+            name = position == 0 ? "." : "..";
+            inode_number = directory->inode_number;
+            type = DT_DIR;
+        } else {
+            unsigned index = (unsigned)(position - 1);
+            name = devfs_entries[index].name;
+            inode_number = (uint64_t)index + 1;
+            type = mode_to_directory_type(devfs_entries[index].mode);
+        }
+        int result = sink->emit(sink, name, strlen(name), inode_number, type, position + 1);
+        if (result < 0)
+            return result;
+        if (result > 0)
+            return 0;
+        *cookie = position + 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ symlinks */
+
+/* vnode_ops.readlink: copy the fixed target; returns its full length. */
+static long devfs_readlink(struct vnode *link, char *buffer, size_t size)
+{
+    const char *target = devfs_entries[devfs_node_of(link)->index].target;
+    size_t length = strlen(target);
+    memcpy(buffer, target, length < size ? length : size);
+    return (long)length;
+}
+
+/* ------------------------------------------------------------- devices */
+
+/* vnode_ops.read of a character device: the device's handler. */
+static long devfs_device_read(struct vnode *vnode, struct io_cursor *cursor, uint64_t offset)
+{
+    struct devfs_node *node = devfs_node_of(vnode);
+    return devfs_entries[node->index].device->read(node, cursor, offset);
+}
+
+/* vnode_ops.write of a character device: the device's handler. */
+static long devfs_device_write(struct vnode *vnode, struct io_cursor *cursor, uint64_t offset)
+{
+    struct devfs_node *node = devfs_node_of(vnode);
+    return devfs_entries[node->index].device->write(node, cursor, offset);
+}
+
+static const struct vnode_ops devfs_directory_ops = {
+    .lookup = devfs_lookup,
+    .create = vnode_stub_create,
+    .mkdir = vnode_stub_mkdir,
+    .symlink = vnode_stub_symlink,
+    .link = vnode_stub_link,
+    .unlink = vnode_stub_remove,
+    .rmdir = vnode_stub_remove,
+    .rename = vnode_stub_rename,
+    .readdir = devfs_readdir,
+    .readlink = vnode_stub_readlink,
+    .getattr = devfs_getattr,
+    .setattr = devfs_setattr,
+    .read = vnode_stub_read,
+    .write = vnode_stub_write,
+    .open = vnode_stub_open,
+    .fsync = vnode_stub_fsync,
+    .release = devfs_release,
+};
+
+static const struct vnode_ops devfs_device_vnode_ops = {
+    .lookup = vnode_stub_lookup,
+    .create = vnode_stub_create,
+    .mkdir = vnode_stub_mkdir,
+    .symlink = vnode_stub_symlink,
+    .link = vnode_stub_link,
+    .unlink = vnode_stub_remove,
+    .rmdir = vnode_stub_remove,
+    .rename = vnode_stub_rename,
+    .readdir = vnode_stub_readdir,
+    .readlink = vnode_stub_readlink,
+    .getattr = devfs_getattr,
+    .setattr = devfs_setattr,
+    .read = devfs_device_read,
+    .write = devfs_device_write,
+    .open = vnode_stub_open,
+    .fsync = vnode_stub_fsync,
+    .release = devfs_release,
+};
+
+static const struct vnode_ops devfs_symlink_ops = {
+    .lookup = vnode_stub_lookup,
+    .create = vnode_stub_create,
+    .mkdir = vnode_stub_mkdir,
+    .symlink = vnode_stub_symlink,
+    .link = vnode_stub_link,
+    .unlink = vnode_stub_remove,
+    .rmdir = vnode_stub_remove,
+    .rename = vnode_stub_rename,
+    .readdir = vnode_stub_readdir,
+    .readlink = devfs_readlink,
+    .getattr = devfs_getattr,
+    .setattr = devfs_setattr,
+    .read = vnode_stub_read,
+    .write = vnode_stub_write,
+    .open = vnode_stub_open,
+    .fsync = vnode_stub_fsync,
+    .release = devfs_release,
+};
+
+/* ------------------------------------------------------------ mounting */
+
+/*
+ * filesystem_ops.mount: a new instance with every entry at its default
+ * mode, owned by root, stamped with the current time; the root node goes
+ * to the Core with one reference. Options are ignored (Linux's devtmpfs
+ * takes size=/mode= that do not apply to a fixed tree).
+ */
+static int devfs_mount(struct superblock *superblock, const char *options)
+{
+    struct devfs_instance *instance = kzalloc(sizeof *instance);
+    if (!instance)
+        return -ENOMEM;
+    instance->superblock = superblock;
+    struct kernel_time now = time_now();
+    for (unsigned index = 0; index < DEVFS_ENTRY_COUNT; index++) {
+        instance->attributes[index] = (struct devfs_attributes){
+            .mode = devfs_entries[index].mode,
+            .access_time = now,
+            .modify_time = now,
+            .change_time = now,
+        };
+    }
+    struct devfs_node *root = devfs_node_get(instance, DEVFS_ROOT_INDEX);
+    if (!root) {
+        kfree(instance);
+        return -ENOMEM;
+    }
+    superblock->private = instance;
+    superblock->root = &root->vnode;
+    return 0;
+}
+
+/*
+ * filesystem_ops.unmount: free the instance. Nodes still referenced (the
+ * Core should not unmount while any are) are detached: their operations
+ * then fail with -EIO and their release only frees them.
+ */
+static void devfs_unmount(struct superblock *superblock)
+{
+    struct devfs_instance *instance = superblock->private;
+    if (!instance)
+        return;
+    for (unsigned index = 0; index < DEVFS_ENTRY_COUNT; index++) {
+        if (instance->nodes[index])
+            instance->nodes[index]->instance = NULL;
+    }
+    superblock->private = NULL;
+    kfree(instance);
+}
+
+static const struct filesystem_ops devfs_filesystem_ops = {
+    .mount = devfs_mount,
+    .unmount = devfs_unmount,
+};
+
+static struct service devfs_service = {
+    .name = "devtmpfs",
+    .kind = SERVICE_FILESYSTEM,
+    .ops = &devfs_filesystem_ops,
+};
+
+int devfs_service_register(void) { return services_register(&devfs_service); }

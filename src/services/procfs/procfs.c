@@ -1,6 +1,161 @@
-/* procfs.c — placeholder until the service lands: registers nothing. */
+/*
+ * procfs.c — the "proc" filesystem service: registration, mounting, and
+ * what every procfs node shares (creation, release, generated-file reads,
+ * attributes, name parsing).
+ *
+ * Locking: none. The kernel is uniprocessor and cooperative and nothing
+ * here sleeps; each operation asks the Core afresh about processes.
+ */
 #include <rk/errno.h>
+#include <rk/heap.h>
+#include <rk/services.h>
+#include <rk/string.h>
+#include <rk/system.h>
+#include <rk/vfs.h>
 
 #include "procfs.h"
+#include "procfs_internal.h"
 
-int procfs_service_register(void) { return 0; }
+struct procfs_node *procfs_node_create(struct superblock *superblock,
+                                       const struct vnode_ops *ops, enum procfs_kind kind,
+                                       uint32_t mode, uint64_t inode_number, int pid)
+{
+    struct procfs_node *node = kzalloc(sizeof *node);
+    if (!node)
+        return NULL;
+    vnode_init(&node->vnode, superblock, ops, mode & S_IFMT, inode_number);
+    node->kind = kind;
+    node->pid = pid;
+    node->fd = -1;
+    return node;
+}
+
+/* vnode_ops.release of every procfs node: nothing else refers to it, free it. */
+void procfs_release(struct vnode *vnode) { kfree(procfs_node_of(vnode)); }
+
+/*
+ * vnode_ops.read of generated files: render the whole file now and copy
+ * the asked window of it. Returns the byte count, 0 past the end, the
+ * renderer's error (-ESRCH for a process that is gone), -ENOMEM, -EFAULT.
+ */
+long procfs_file_read(struct vnode *vnode, struct io_cursor *cursor, uint64_t offset)
+{
+    struct procfs_node *node = procfs_node_of(vnode);
+    struct procfs_text text;
+    procfs_text_init(&text);
+    long result = node->entry->render(&text, node->pid);
+    if (result == 0 && text.error < 0)
+        result = text.error;
+    if (result == 0)
+        result = procfs_text_copy_window(&text, cursor, offset);
+    procfs_text_free(&text);
+    return result;
+}
+
+/*
+ * vnode_ops.write of generated files: none is writable. Returns what
+ * Linux returns for the file (-EIO for the system files, -EINVAL for the
+ * per-process ones and mounts).
+ */
+long procfs_file_write(struct vnode *vnode, struct io_cursor *cursor, uint64_t offset)
+{
+    return procfs_node_of(vnode)->entry->write_error;
+}
+
+int procfs_parse_number(const char *name, size_t length)
+{
+    if (length == 0 || length > 10 || (length > 1 && name[0] == '0'))
+        return -1;
+    uint64_t value = 0;
+    for (size_t i = 0; i < length; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return -1;
+        value = value * 10 + (uint64_t)(name[i] - '0');
+    }
+    return value > 0x7fffffff ? -1 : (int)value;
+}
+
+bool procfs_name_equals(const char *name, size_t length, const char *text)
+{
+    return strlen(text) == length && memcmp(name, text, length) == 0;
+}
+
+long procfs_copy_link(char *buffer, size_t size, const char *target, size_t length)
+{
+    memcpy(buffer, target, length < size ? length : size);
+    return (long)length;
+}
+
+void procfs_fill_attributes(struct vnode *vnode, uint32_t mode, uint32_t uid, uint32_t gid,
+                            struct vnode_attributes *attributes)
+{
+    struct kernel_time now = time_now();
+    *attributes = (struct vnode_attributes){
+        .inode_number = vnode->inode_number,
+        .mode = mode,
+        .link_count = S_ISDIR(mode) ? 2 : 1,
+        .uid = uid,
+        .gid = gid,
+        .size = 0,
+        .blocks = 0,
+        .block_size = 1024,
+        .access_time = now,
+        .modify_time = now,
+        .change_time = now,
+    };
+}
+
+int procfs_process_pids(int **pids, size_t *count)
+{
+    size_t room = 64;
+    for (;;) {
+        int *list = kcalloc(room, sizeof *list);
+        if (!list)
+            return -ENOMEM;
+        size_t total = system_process_list(list, room);
+        if (total <= room) {
+            if (total == 0) {
+                kfree(list);
+                list = NULL;
+            }
+            *pids = list;
+            *count = total;
+            return 0;
+        }
+        kfree(list);
+        room = total + 16;
+    }
+}
+
+/* ------------------------------------------------------------ mounting */
+
+/*
+ * filesystem_ops.mount: a new instance is just its root directory (every
+ * other node is made on lookup). Options (hidepid=, gid=) are ignored.
+ */
+static int procfs_mount(struct superblock *superblock, const char *options)
+{
+    struct procfs_node *root = procfs_node_create(superblock, &procfs_root_ops, PROCFS_ROOT,
+                                                  S_IFDIR | 0555, PROCFS_ROOT_INODE, 0);
+    if (!root)
+        return -ENOMEM;
+    superblock->private = NULL;
+    superblock->root = &root->vnode;
+    return 0;
+}
+
+/* filesystem_ops.unmount: nothing to tear down (nodes free themselves on release). */
+static void procfs_unmount(struct superblock *superblock) {}
+
+static const struct filesystem_ops procfs_filesystem_ops = {
+    .mount = procfs_mount,
+    .unmount = procfs_unmount,
+};
+
+static struct service procfs_service = {
+    .name = "proc",
+    .kind = SERVICE_FILESYSTEM,
+    .ops = &procfs_filesystem_ops,
+};
+
+int procfs_service_register(void) { return services_register(&procfs_service); }
