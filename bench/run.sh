@@ -8,8 +8,9 @@ build=build/hosted
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" -Dplatform=hosted
 fi
-ninja -C "$build" bench/context_switch
+ninja -C "$build" bench/context_switch bench/syscall_path
 "$build/bench/context_switch"
+"$build/bench/syscall_path"
 
 if [ -f bench/boot_time.sh ]; then
   bash bench/boot_time.sh

@@ -1,0 +1,941 @@
+/*
+ * test_pipe.c — pipes (Core): data, end of file, broken pipes, O_NONBLOCK,
+ * the 64 KiB capacity, PIPE_BUF atomicity under seeded interleavings,
+ * blocking and waking, fstat, user buffers, release, and pipe/pipe2.
+ *
+ * Threads record what they saw in plain variables; every assertion runs on
+ * the test's own (boot) thread.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rk/compiler.h>
+#include <rk/errno.h>
+#include <rk/file.h>
+#include <rk/heap.h>
+#include <rk/page_alloc.h>
+#include <rk/pipe.h>
+#include <rk/process.h>
+#include <rk/sched.h>
+#include <rk/syscall.h>
+#include <rk/thread.h>
+#include "hosted.h"
+
+/* ------------------------------------------------------------ fixtures */
+
+static struct process *test_process;
+static paddr_t user_frame = PADDR_INVALID;
+static uintptr_t user_page;          /* one read-write user page of test_process */
+static unsigned char *user_page_kernel; /* the same page seen by the kernel */
+
+static int boot(void **state)
+{
+    assert_int_equal(hosted_test_boot("loglevel=3"), 0);
+    return 0;
+}
+
+/* Boot, make a process with one mapped user page and run the test thread in it. */
+static int boot_with_process(void **state)
+{
+    boot(state);
+    test_process = process_create("pipe-test", 0, true);
+    assert_non_null(test_process);
+    process_attach_thread(test_process, thread_current());
+    user_frame = page_alloc(0);
+    assert_true(user_frame != PADDR_INVALID);
+    user_page = platform_user_address_lowest() + 16 * PAGE_SIZE;
+    assert_int_equal(platform_map(&test_process->address_space, user_page, user_frame,
+                                  PLATFORM_PROT_READ | PLATFORM_PROT_WRITE | PLATFORM_PROT_USER),
+                     0);
+    user_page_kernel = platform_phys_to_virt(user_frame);
+    memset(user_page_kernel, 0, PAGE_SIZE);
+    return 0;
+}
+
+/* Undo boot_with_process: unmap, detach and drop the process (closing its descriptors). */
+static int drop_process(void **state)
+{
+    paddr_t old;
+    assert_int_equal(platform_unmap(&test_process->address_space, user_page, &old), 0);
+    page_free(user_frame, 0);
+    user_frame = PADDR_INVALID;
+    process_attach_thread(NULL, thread_current());
+    process_put(test_process);
+    test_process = NULL;
+    return 0;
+}
+
+/* An address in the user half that nothing maps. */
+static uintptr_t unmapped_user_address(void) { return user_page + 64 * PAGE_SIZE; }
+
+/* ------------------------------------------------------------- helpers */
+
+/* Write length bytes of kernel memory through the file's ops. */
+static long write_bytes(struct file *file, const void *data, size_t length)
+{
+    struct io_segment segment;
+    struct io_cursor cursor;
+    io_cursor_kernel(&cursor, &segment, (void *)data, length);
+    return file->ops->write(file, &cursor, &file->offset);
+}
+
+/* Read up to length bytes into kernel memory through the file's ops. */
+static long read_bytes(struct file *file, void *data, size_t length)
+{
+    struct io_segment segment;
+    struct io_cursor cursor;
+    io_cursor_kernel(&cursor, &segment, data, length);
+    return file->ops->read(file, &cursor, &file->offset);
+}
+
+/* A read or write over user segments of the running process. */
+static long user_io(struct file *file, bool writing, const struct io_segment *segments, size_t count)
+{
+    struct io_cursor cursor = { .segments = segments, .segment_count = count, .user = true };
+    return writing ? file->ops->write(file, &cursor, &file->offset)
+                   : file->ops->read(file, &cursor, &file->offset);
+}
+
+static uint64_t buffered(struct file *file)
+{
+    struct vnode_attributes attributes;
+    assert_int_equal(file->ops->stat(file, &attributes), 0);
+    return attributes.size;
+}
+
+static void make_pipe(unsigned flags, struct file **read_end, struct file **write_end)
+{
+    assert_int_equal(pipe_create(flags, read_end, write_end), 0);
+    assert_non_null(*read_end);
+    assert_non_null(*write_end);
+}
+
+static unsigned char big[PIPE_CAPACITY + 8192];
+
+/* --------------------------------------------------- threads for tests */
+
+struct io_job {
+    struct file *file;
+    bool writing;
+    size_t length;
+    unsigned char *data;
+    long result;
+    bool done;
+};
+
+/* Thread body: one read or write of job->length bytes, result recorded. */
+static void io_job_run(void *argument)
+{
+    struct io_job *job = argument;
+    job->result = job->writing ? write_bytes(job->file, job->data, job->length)
+                               : read_bytes(job->file, job->data, job->length);
+    job->done = true;
+}
+
+/* Start a thread doing job; when process is not NULL the thread runs in it. */
+static struct thread *start_job(struct io_job *job, struct process *process)
+{
+    job->done = false;
+    job->result = 0;
+    struct thread *thread = thread_create(job->writing ? "pipe-writer" : "pipe-reader",
+                                          io_job_run, job);
+    assert_non_null(thread);
+    if (process)
+        process_attach_thread(process, thread);
+    return thread;
+}
+
+/* Join thread (detaching its process first). */
+static void finish_job(struct thread *thread)
+{
+    process_attach_thread(NULL, thread);
+    assert_int_equal(thread_join(thread, NULL), 0);
+}
+
+/* --------------------------------------------------------------- tests */
+
+static void write_then_read_returns_the_same_bytes(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    assert_int_equal(write_bytes(write_end, "hello, ", 7), 7);
+    assert_int_equal(write_bytes(write_end, "pipe", 4), 4);
+    assert_int_equal(buffered(read_end), 11);
+    char text[32] = { 0 };
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 11);
+    assert_string_equal(text, "hello, pipe");
+    assert_int_equal(buffered(write_end), 0);
+    file_put(read_end);
+    file_put(write_end);
+}
+
+static void zero_length_requests_return_zero_at_once(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    char byte = 'x';
+    /* Empty pipe with a writer: a blocking zero-length read must not wait. */
+    assert_int_equal(read_bytes(read_end, &byte, 0), 0);
+    assert_int_equal(write_bytes(write_end, &byte, 0), 0);
+    assert_int_equal(buffered(read_end), 0);
+    file_put(read_end);
+    /* No reader: a zero-length write is still 0, not EPIPE. */
+    assert_int_equal(write_bytes(write_end, &byte, 0), 0);
+    file_put(write_end);
+}
+
+static void reads_see_end_of_file_after_the_writer_closes(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    assert_int_equal(write_bytes(write_end, "abc", 3), 3);
+    file_put(write_end);
+    char text[8];
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 3); /* buffered data first */
+    assert_memory_equal(text, "abc", 3);
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 0);
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 0);
+    /* O_NONBLOCK does not turn end of file into EAGAIN. */
+    read_end->flags |= O_NONBLOCK;
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 0);
+    file_put(read_end);
+}
+
+static void writes_without_a_reader_fail_with_epipe(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    file_put(read_end);
+    assert_int_equal(test_process->broken_pipe_count, 0);
+    assert_int_equal(write_bytes(write_end, "x", 1), -EPIPE);
+    assert_int_equal(test_process->broken_pipe_count, 1);
+    assert_int_equal(write_bytes(write_end, big, 100000), -EPIPE);
+    assert_int_equal(test_process->broken_pipe_count, 2);
+    file_put(write_end);
+}
+
+static void wrong_direction_is_ebadf(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    char byte = 0;
+    assert_int_equal(write_bytes(read_end, "x", 1), -EBADF);
+    assert_int_equal(read_bytes(write_end, &byte, 1), -EBADF);
+    assert_int_equal(buffered(read_end), 0);
+    file_put(read_end);
+    file_put(write_end);
+}
+
+static void nonblocking_read_of_an_empty_pipe_is_eagain(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(O_NONBLOCK, &read_end, &write_end);
+    assert_true(read_end->flags & O_NONBLOCK);
+    assert_true(write_end->flags & O_NONBLOCK);
+    assert_int_equal(read_end->flags & O_ACCMODE, O_RDONLY);
+    assert_int_equal(write_end->flags & O_ACCMODE, O_WRONLY);
+    char text[4];
+    assert_int_equal(read_bytes(read_end, text, sizeof text), -EAGAIN);
+    assert_int_equal(write_bytes(write_end, "ok", 2), 2);
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 2);
+    assert_int_equal(read_bytes(read_end, text, sizeof text), -EAGAIN);
+    file_put(read_end);
+    file_put(write_end);
+}
+
+static void nonblocking_writes_to_a_full_pipe(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(O_NONBLOCK, &read_end, &write_end);
+    memset(big, 'f', sizeof big);
+    /* Larger than PIPE_BUF: a partial write of exactly the capacity. */
+    assert_int_equal(write_bytes(write_end, big, PIPE_CAPACITY + 5000), PIPE_CAPACITY);
+    assert_int_equal(buffered(read_end), PIPE_CAPACITY);
+    assert_int_equal(write_bytes(write_end, big, 1), -EAGAIN);
+    assert_int_equal(write_bytes(write_end, big, 10000), -EAGAIN);
+    char text[100];
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 100);
+    /* 100 bytes of room: an atomic write that does not fit entirely is refused... */
+    assert_int_equal(write_bytes(write_end, big, 101), -EAGAIN);
+    assert_int_equal(write_bytes(write_end, big, PIPE_BUF), -EAGAIN);
+    assert_int_equal(buffered(read_end), PIPE_CAPACITY - 100);
+    /* ...one that fits goes in whole, and a large one writes what fits. */
+    assert_int_equal(write_bytes(write_end, big, 60), 60);
+    assert_int_equal(write_bytes(write_end, big, PIPE_BUF + 1), 40);
+    assert_int_equal(buffered(read_end), PIPE_CAPACITY);
+    file_put(read_end);
+    file_put(write_end);
+}
+
+static void capacity_is_exactly_64_kib(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (unsigned char)(i * 7 + i / 251);
+    /* Blocking 1 KiB writes: 64 fit without anyone reading. */
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(write_bytes(write_end, big + i * 1024, 1024), 1024);
+    assert_int_equal(buffered(read_end), 65536);
+    write_end->flags |= O_NONBLOCK; /* as fcntl(F_SETFL) would */
+    assert_int_equal(write_bytes(write_end, big, 1), -EAGAIN);
+    write_end->flags &= ~(unsigned)O_NONBLOCK;
+    /* A blocking write on the boot thread that nothing can drain reports the deadlock. */
+    assert_int_equal(write_bytes(write_end, big, 1), -EDEADLK);
+    /* Everything comes back in order, across reads of odd sizes. */
+    static unsigned char out[PIPE_CAPACITY];
+    size_t total = 0;
+    while (total < PIPE_CAPACITY) {
+        long got = read_bytes(read_end, out + total, RK_MIN((size_t)3001, PIPE_CAPACITY - total));
+        assert_true(got > 0);
+        total += (size_t)got;
+    }
+    assert_memory_equal(out, big, PIPE_CAPACITY);
+    assert_int_equal(buffered(read_end), 0);
+    /* The ring wraps: fill again from a non-zero head. */
+    assert_int_equal(write_bytes(write_end, big, 10), 10);
+    assert_int_equal(read_bytes(read_end, out, 7), 7);
+    write_end->flags |= O_NONBLOCK;
+    assert_int_equal(write_bytes(write_end, big, sizeof big), PIPE_CAPACITY - 3);
+    assert_int_equal(read_bytes(read_end, out, 3), 3);
+    assert_memory_equal(out, big + 7, 3);
+    assert_int_equal(read_bytes(read_end, out, PIPE_CAPACITY), PIPE_CAPACITY - 3);
+    assert_memory_equal(out, big, PIPE_CAPACITY - 3);
+    file_put(read_end);
+    file_put(write_end);
+}
+
+static void reads_return_what_is_there(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    assert_int_equal(write_bytes(write_end, "0123456789", 10), 10);
+    char text[100] = { 0 };
+    assert_int_equal(read_bytes(read_end, text, 4), 4);
+    assert_memory_equal(text, "0123", 4);
+    assert_int_equal(buffered(read_end), 6);
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 6); /* asks 100, gets 6, no wait */
+    assert_memory_equal(text, "456789", 6);
+    file_put(read_end);
+    file_put(write_end);
+}
+
+static void a_blocked_reader_is_woken_by_a_writer_thread(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    unsigned char received[64] = { 0 };
+    struct io_job reader = { .file = read_end, .length = sizeof received, .data = received };
+    struct thread *reader_thread = start_job(&reader, NULL);
+    assert_int_equal(sched_run_until_idle(), 1); /* the reader sleeps on the empty pipe */
+    assert_false(reader.done);
+    struct io_job writer = { .file = write_end, .writing = true, .length = 4,
+                             .data = (unsigned char *)"ping" };
+    struct thread *writer_thread = start_job(&writer, NULL);
+    assert_int_equal(sched_run_until_idle(), 0);
+    assert_true(reader.done && writer.done);
+    assert_int_equal(writer.result, 4);
+    assert_int_equal(reader.result, 4);
+    assert_memory_equal(received, "ping", 4);
+    finish_job(reader_thread);
+    finish_job(writer_thread);
+    file_put(read_end);
+    file_put(write_end);
+}
+
+static void a_blocked_reader_sees_end_of_file_when_the_writer_closes(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    unsigned char received[8];
+    struct io_job reader = { .file = read_end, .length = sizeof received, .data = received };
+    struct thread *reader_thread = start_job(&reader, NULL);
+    assert_int_equal(sched_run_until_idle(), 1);
+    file_put(write_end);
+    assert_int_equal(sched_run_until_idle(), 0);
+    assert_true(reader.done);
+    assert_int_equal(reader.result, 0);
+    finish_job(reader_thread);
+    file_put(read_end);
+}
+
+static void a_blocked_writer_is_woken_by_a_reader(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    memset(big, 'a', PIPE_CAPACITY);
+    assert_int_equal(write_bytes(write_end, big, PIPE_CAPACITY - 10), PIPE_CAPACITY - 10);
+    /* An atomic 100-byte write does not fit in 10 bytes of room: it waits, writing nothing. */
+    static unsigned char message[100];
+    memset(message, 'b', sizeof message);
+    struct io_job writer = { .file = write_end, .writing = true, .length = sizeof message,
+                             .data = message };
+    struct thread *writer_thread = start_job(&writer, NULL);
+    assert_int_equal(sched_run_until_idle(), 1);
+    assert_false(writer.done);
+    assert_int_equal(buffered(read_end), PIPE_CAPACITY - 10);
+    /* Draining 50 bytes is still not enough room (60 < 100): the writer goes back to sleep. */
+    static unsigned char drained[PIPE_CAPACITY];
+    struct io_job reader = { .file = read_end, .length = 50, .data = drained };
+    struct thread *reader_thread = start_job(&reader, NULL);
+    assert_int_equal(sched_run_until_idle(), 1);
+    assert_int_equal(reader.result, 50);
+    assert_false(writer.done);
+    finish_job(reader_thread);
+    reader = (struct io_job){ .file = read_end, .length = 4096, .data = drained };
+    reader_thread = start_job(&reader, NULL);
+    assert_int_equal(sched_run_until_idle(), 0);
+    assert_int_equal(reader.result, 4096);
+    assert_true(writer.done);
+    assert_int_equal(writer.result, 100);
+    assert_int_equal(buffered(read_end), PIPE_CAPACITY - 10 - 50 - 4096 + 100);
+    finish_job(reader_thread);
+    finish_job(writer_thread);
+    /* The message sits after the older data, whole. */
+    assert_int_equal(read_bytes(read_end, drained, PIPE_CAPACITY),
+                     PIPE_CAPACITY - 10 - 50 - 4096 + 100);
+    assert_memory_equal(drained + PIPE_CAPACITY - 10 - 50 - 4096, message, 100);
+    file_put(read_end);
+    file_put(write_end);
+}
+
+static void blocked_writers_get_epipe_when_the_reader_goes(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    memset(big, 'z', sizeof big);
+    assert_int_equal(write_bytes(write_end, big, PIPE_CAPACITY - 100), PIPE_CAPACITY - 100);
+    /* A large write fills the 100 bytes and waits; an atomic one waits without writing. */
+    struct io_job large = { .file = write_end, .writing = true, .length = 5000, .data = big };
+    struct io_job small = { .file = write_end, .writing = true, .length = 200, .data = big };
+    struct thread *large_thread = start_job(&large, test_process);
+    struct thread *small_thread = start_job(&small, test_process);
+    assert_int_equal(sched_run_until_idle(), 2);
+    assert_int_equal(buffered(read_end), PIPE_CAPACITY);
+    assert_int_equal(test_process->broken_pipe_count, 0);
+    file_put(read_end);
+    assert_int_equal(sched_run_until_idle(), 0);
+    assert_int_equal(large.result, 100); /* what it wrote before the reader went */
+    assert_int_equal(small.result, -EPIPE);
+    assert_int_equal(test_process->broken_pipe_count, 2);
+    finish_job(large_thread);
+    finish_job(small_thread);
+    file_put(write_end);
+}
+
+static void fstat_reports_a_fifo(void **state)
+{
+    struct file *read_end, *write_end, *other_read, *other_write;
+    make_pipe(0, &read_end, &write_end);
+    make_pipe(0, &other_read, &other_write);
+    struct vnode_attributes read_attributes, write_attributes, other_attributes;
+    assert_int_equal(write_bytes(write_end, "12345", 5), 5);
+    assert_int_equal(read_end->ops->stat(read_end, &read_attributes), 0);
+    assert_int_equal(write_end->ops->stat(write_end, &write_attributes), 0);
+    assert_int_equal(other_read->ops->stat(other_read, &other_attributes), 0);
+    assert_int_equal(read_attributes.mode, S_IFIFO | 0600);
+    assert_true(S_ISFIFO(write_attributes.mode));
+    assert_int_equal(read_attributes.size, 5);
+    assert_int_equal(write_attributes.size, 5);
+    assert_int_equal(other_attributes.size, 0);
+    assert_int_equal(read_attributes.link_count, 1);
+    assert_int_equal(read_attributes.inode_number, write_attributes.inode_number);
+    assert_true(read_attributes.inode_number != other_attributes.inode_number);
+    assert_true(file_is_pipe(read_end) && file_is_pipe(other_write));
+    assert_null(read_end->vnode);
+    file_put(read_end);
+    file_put(write_end);
+    file_put(other_read);
+    file_put(other_write);
+}
+
+static void fionread_counts_buffered_bytes(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    assert_int_equal(write_bytes(write_end, "abcdefg", 7), 7);
+    assert_int_equal(read_end->ops->ioctl(read_end, FIONREAD, user_page), 0);
+    int count;
+    memcpy(&count, user_page_kernel, sizeof count);
+    assert_int_equal(count, 7);
+    assert_int_equal(read_end->ops->ioctl(read_end, FIONREAD, unmapped_user_address()), -EFAULT);
+    assert_int_equal(read_end->ops->ioctl(read_end, 0x5401 /* TCGETS */, user_page), -ENOTTY);
+    file_put(read_end);
+    file_put(write_end);
+}
+
+static void user_buffers_move_data_and_fault_cleanly(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    memcpy(user_page_kernel, "from user memory", 16);
+    struct io_segment from_user = { user_page, 16 };
+    assert_int_equal(user_io(write_end, true, &from_user, 1), 16);
+    /* A bad source: -EFAULT, nothing buffered. */
+    struct io_segment bad = { unmapped_user_address(), 16 };
+    assert_int_equal(user_io(write_end, true, &bad, 1), -EFAULT);
+    assert_int_equal(buffered(read_end), 16);
+    /* A bad destination: -EFAULT, the data stays for the next read. */
+    assert_int_equal(user_io(read_end, false, &bad, 1), -EFAULT);
+    assert_int_equal(buffered(read_end), 16);
+    /* readv with a good segment then a bad one: the good part counts, the rest stays. */
+    struct io_segment segments[2] = { { user_page + 1024, 5 }, { unmapped_user_address(), 11 } };
+    assert_int_equal(user_io(read_end, false, segments, 2), 5);
+    assert_memory_equal(user_page_kernel + 1024, "from ", 5);
+    assert_int_equal(buffered(read_end), 11);
+    /* writev likewise: the good segment is written, the fault ends the write. */
+    struct io_segment write_segments[2] = { { user_page, 4 }, { unmapped_user_address(), 4 } };
+    assert_int_equal(user_io(write_end, true, write_segments, 2), 4);
+    char text[32] = { 0 };
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 15);
+    assert_string_equal(text, "user memoryfrom");
+    file_put(read_end);
+    file_put(write_end);
+}
+
+static void release_frees_everything(void **state)
+{
+    struct heap_statistics before, after;
+    unsigned long pipes = pipe_count();
+    heap_get_statistics(&before);
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    assert_int_equal(pipe_count(), pipes + 1);
+    assert_int_equal(write_bytes(write_end, "data", 4), 4);
+    /* Writer first, then the reader. */
+    file_put(write_end);
+    assert_int_equal(pipe_count(), pipes + 1);
+    file_put(read_end);
+    assert_int_equal(pipe_count(), pipes);
+    heap_get_statistics(&after);
+    assert_int_equal(after.bytes_in_use, before.bytes_in_use);
+    assert_int_equal(after.allocations - before.allocations, after.frees - before.frees);
+    /* Reader first, and an extra reference (a dup) that outlives the first put. */
+    make_pipe(O_NONBLOCK, &read_end, &write_end);
+    file_get(read_end);
+    file_put(read_end);
+    assert_int_equal(write_bytes(write_end, "x", 1), 1); /* the reader is still open */
+    file_put(read_end);
+    file_put(write_end);
+    assert_int_equal(pipe_count(), pipes);
+    heap_get_statistics(&after);
+    assert_int_equal(after.bytes_in_use, before.bytes_in_use);
+    assert_int_equal(after.double_frees, before.double_frees);
+    assert_int_equal(after.invalid_frees, before.invalid_frees);
+}
+
+static void pipe_create_refuses_unknown_flags(void **state)
+{
+    struct file *read_end = NULL, *write_end = NULL;
+    unsigned long pipes = pipe_count();
+    assert_int_equal(pipe_create(O_CLOEXEC, &read_end, &write_end), -EINVAL);
+    assert_int_equal(pipe_create(O_DIRECT, &read_end, &write_end), -EINVAL);
+    assert_null(read_end);
+    assert_null(write_end);
+    assert_int_equal(pipe_count(), pipes);
+}
+
+/* ---------------------------------------------- PIPE_BUF atomicity */
+
+/*
+ * Two writer threads send framed messages of 4..PIPE_BUF bytes:
+ * [writer][sequence][length low][length high] then length - 4 bytes of
+ * (writer + sequence). A reader thread drains the pipe in random-sized
+ * pieces, yielding between reads so the pipe fills and writers block. The
+ * stream must parse as whole messages in each writer's order.
+ */
+#define WRITERS 2
+#define MESSAGES_PER_WRITER 120
+
+struct atomic_writer {
+    struct file *file;
+    unsigned id;
+    uint32_t random_state;
+    unsigned contended;    /* writes issued when the message did not fit */
+    long error;            /* first unexpected result, 0 when none */
+};
+
+static unsigned char stream[WRITERS * MESSAGES_PER_WRITER * PIPE_BUF];
+static size_t stream_length;
+static long reader_error;
+
+static uint32_t next_random(uint32_t *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return *state >> 8;
+}
+
+/* Thread body: send MESSAGES_PER_WRITER framed messages. */
+static void atomic_writer_run(void *argument)
+{
+    struct atomic_writer *writer = argument;
+    static unsigned char message[WRITERS][PIPE_BUF];
+    unsigned char *bytes = message[writer->id - 1];
+    for (unsigned sequence = 0; sequence < MESSAGES_PER_WRITER; sequence++) {
+        uint32_t choice = next_random(&writer->random_state);
+        size_t length = choice % 4 == 0 ? PIPE_BUF : 4 + choice % (PIPE_BUF - 3);
+        bytes[0] = (unsigned char)writer->id;
+        bytes[1] = (unsigned char)sequence;
+        bytes[2] = (unsigned char)(length & 0xff);
+        bytes[3] = (unsigned char)(length >> 8);
+        memset(bytes + 4, (unsigned char)(writer->id + sequence), length - 4);
+        struct vnode_attributes attributes;
+        writer->file->ops->stat(writer->file, &attributes);
+        if (attributes.size + length > PIPE_CAPACITY)
+            writer->contended++;
+        long result = write_bytes(writer->file, bytes, length);
+        if (result != (long)length && writer->error == 0)
+            writer->error = result == 0 ? -1 : result;
+        if (choice % 3 == 0)
+            thread_yield();
+    }
+}
+
+/* Thread body: read until end of file in random pieces, yielding between reads. */
+static void atomic_reader_run(void *argument)
+{
+    struct file *file = argument;
+    uint32_t random_state = 99;
+    for (;;) {
+        size_t want = 1 + next_random(&random_state) % 6000;
+        if (want > sizeof stream - stream_length)
+            want = sizeof stream - stream_length;
+        long got = read_bytes(file, stream + stream_length, want);
+        if (got == 0)
+            return;
+        if (got < 0 || want == 0) {
+            reader_error = got < 0 ? got : -1;
+            return;
+        }
+        stream_length += (size_t)got;
+        thread_yield();
+    }
+}
+
+/*
+ * Parse stream as framed messages. Returns the number of complete, intact
+ * messages, or -1 at the first torn or out-of-order one.
+ */
+static int parse_stream(void)
+{
+    unsigned next_sequence[WRITERS + 1] = { 0 };
+    size_t position = 0;
+    int messages = 0;
+    while (position < stream_length) {
+        if (stream_length - position < 4)
+            return -1;
+        unsigned id = stream[position];
+        unsigned sequence = stream[position + 1];
+        size_t length = stream[position + 2] | (size_t)stream[position + 3] << 8;
+        if (id < 1 || id > WRITERS || length < 4 || length > PIPE_BUF ||
+            sequence != (next_sequence[id] & 0xff) || stream_length - position < length)
+            return -1;
+        for (size_t i = 4; i < length; i++)
+            if (stream[position + i] != (unsigned char)(id + sequence))
+                return -1;
+        next_sequence[id]++;
+        position += length;
+        messages++;
+    }
+    return messages;
+}
+
+/* One run of the two writers and the reader under the seeded scheduler. */
+static void run_atomicity_round(uint64_t seed, unsigned *contended)
+{
+    char command_line[64];
+    snprintf(command_line, sizeof command_line, "loglevel=3 rk.seed=%llu", (unsigned long long)seed);
+    assert_int_equal(hosted_test_boot(command_line), 0);
+    assert_ptr_equal(sched_policy(), &sched_policy_seeded);
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    stream_length = 0;
+    reader_error = 0;
+    struct atomic_writer writers[WRITERS];
+    struct thread *threads[WRITERS + 1];
+    for (unsigned i = 0; i < WRITERS; i++) {
+        writers[i] = (struct atomic_writer){ .file = write_end, .id = i + 1,
+                                             .random_state = (uint32_t)(seed * 31 + i) };
+        threads[i] = thread_create("atomic-writer", atomic_writer_run, &writers[i]);
+        assert_non_null(threads[i]);
+    }
+    threads[WRITERS] = thread_create("atomic-reader", atomic_reader_run, read_end);
+    assert_non_null(threads[WRITERS]);
+    /* Writers finish; the reader waits on the empty pipe until the write end closes. */
+    assert_int_equal(sched_run_until_idle(), 1);
+    file_put(write_end);
+    assert_int_equal(sched_run_until_idle(), 0);
+    for (unsigned i = 0; i <= WRITERS; i++)
+        assert_int_equal(thread_join(threads[i], NULL), 0);
+    assert_int_equal(reader_error, 0);
+    for (unsigned i = 0; i < WRITERS; i++) {
+        assert_int_equal(writers[i].error, 0);
+        *contended += writers[i].contended;
+    }
+    assert_int_equal(parse_stream(), WRITERS * MESSAGES_PER_WRITER);
+    file_put(read_end);
+}
+
+static void small_writes_are_atomic_under_seeded_interleavings(void **state)
+{
+    unsigned contended = 0;
+    for (uint64_t seed = 1; seed <= 8; seed++)
+        run_atomicity_round(seed, &contended);
+    /* The runs did make writers wait for room (where a torn write would happen). */
+    assert_true(contended > 20);
+}
+
+/* ------------------------------------------------------------ syscalls */
+
+/* pipe2 through the syscall dispatch entry, with raw register values. */
+static long call_pipe2(uintptr_t fds, uint64_t flags)
+{
+    return syscall6(SYS_pipe2, fds, flags, 0, 0, 0, 0);
+}
+
+static int user_fd(int index)
+{
+    int fd;
+    memcpy(&fd, user_page_kernel + index * sizeof(int), sizeof fd);
+    return fd;
+}
+
+static void pipe_returns_two_connected_descriptors(void **state)
+{
+    memset(user_page_kernel, 0xff, 8);
+    assert_int_equal(syscall6(SYS_pipe, user_page, 0, 0, 0, 0, 0), 0);
+    int read_fd = user_fd(0), write_fd = user_fd(1);
+    assert_int_equal(read_fd, 0); /* the lowest free descriptors */
+    assert_int_equal(write_fd, 1);
+    struct file *read_end = fd_get(test_process, read_fd);
+    struct file *write_end = fd_get(test_process, write_fd);
+    assert_true(file_is_pipe(read_end) && file_is_pipe(write_end));
+    assert_int_equal(read_end->flags, O_RDONLY);
+    assert_int_equal(write_end->flags, O_WRONLY);
+    assert_false(fd_close_on_exec(test_process, read_fd));
+    assert_int_equal(write_bytes(write_end, "through fds", 11), 11);
+    char text[16] = { 0 };
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 11);
+    assert_string_equal(text, "through fds");
+    file_put(read_end);
+    file_put(write_end);
+    /* Closing the write descriptor gives the reader end of file. */
+    unsigned long pipes = pipe_count();
+    assert_int_equal(fd_close(test_process, write_fd), 0);
+    read_end = fd_get(test_process, read_fd);
+    assert_int_equal(read_bytes(read_end, text, sizeof text), 0);
+    file_put(read_end);
+    assert_int_equal(fd_close(test_process, read_fd), 0);
+    assert_int_equal(pipe_count(), pipes - 1);
+}
+
+static void pipe2_applies_cloexec_and_nonblock(void **state)
+{
+    assert_int_equal(call_pipe2(user_page, O_CLOEXEC), 0);
+    assert_true(fd_close_on_exec(test_process, user_fd(0)));
+    assert_true(fd_close_on_exec(test_process, user_fd(1)));
+    struct file *read_end = fd_get(test_process, user_fd(0));
+    assert_false(read_end->flags & O_NONBLOCK);
+    file_put(read_end);
+
+    assert_int_equal(call_pipe2(user_page + 8, O_NONBLOCK), 0);
+    int read_fd = user_fd(2), write_fd = user_fd(3);
+    assert_int_equal(read_fd, 2);
+    assert_int_equal(write_fd, 3);
+    assert_false(fd_close_on_exec(test_process, read_fd));
+    read_end = fd_get(test_process, read_fd);
+    struct file *write_end = fd_get(test_process, write_fd);
+    assert_int_equal(read_end->flags, O_RDONLY | O_NONBLOCK);
+    assert_int_equal(write_end->flags, O_WRONLY | O_NONBLOCK);
+    char byte;
+    assert_int_equal(read_bytes(read_end, &byte, 1), -EAGAIN);
+    file_put(read_end);
+    file_put(write_end);
+
+    assert_int_equal(call_pipe2(user_page + 16, O_CLOEXEC | O_NONBLOCK), 0);
+    assert_true(fd_close_on_exec(test_process, user_fd(4)));
+    read_end = fd_get(test_process, user_fd(4));
+    assert_true(read_end->flags & O_NONBLOCK);
+    file_put(read_end);
+    /* flags is an int: the upper half of the register is ignored. */
+    assert_int_equal(call_pipe2(user_page + 24, 0xffffffff00000000ull), 0);
+    assert_int_equal(user_fd(6), 6);
+}
+
+static void pipe2_refuses_other_flags(void **state)
+{
+    unsigned long pipes = pipe_count();
+    struct heap_statistics before, after;
+    heap_get_statistics(&before);
+    static const uint64_t refused[] = { O_DIRECT, O_APPEND, O_RDWR, O_CREAT, 1u << 30,
+                                        O_CLOEXEC | O_DIRECT, O_NONBLOCK | O_TRUNC };
+    for (size_t i = 0; i < RK_ARRAY_SIZE(refused); i++)
+        assert_int_equal(call_pipe2(user_page, refused[i]), -EINVAL);
+    /* The flags are checked before the pointer. */
+    assert_int_equal(call_pipe2(unmapped_user_address(), O_DIRECT), -EINVAL);
+    assert_int_equal(pipe_count(), pipes);
+    assert_null(fd_get(test_process, 0));
+    heap_get_statistics(&after);
+    assert_int_equal(after.bytes_in_use, before.bytes_in_use);
+}
+
+static void pipe_with_a_bad_pointer_is_efault_and_leaves_nothing_open(void **state)
+{
+    unsigned long pipes = pipe_count();
+    struct heap_statistics before, after;
+    heap_get_statistics(&before);
+    assert_int_equal(call_pipe2(unmapped_user_address(), 0), -EFAULT);
+    assert_int_equal(call_pipe2(0, O_CLOEXEC), -EFAULT);
+    /* Straddling the end of the mapped page: the first int fits, the second does not. */
+    assert_int_equal(call_pipe2(user_page + PAGE_SIZE - 4, 0), -EFAULT);
+    assert_int_equal(syscall6(SYS_pipe, unmapped_user_address(), 0, 0, 0, 0, 0), -EFAULT);
+    /* Read-only user memory is not writable either. */
+    assert_int_equal(platform_protect(&test_process->address_space, user_page,
+                                      PLATFORM_PROT_READ | PLATFORM_PROT_USER), 0);
+    assert_int_equal(call_pipe2(user_page, 0), -EFAULT);
+    for (int fd = 0; fd < 4; fd++)
+        assert_null(fd_get(test_process, fd));
+    assert_int_equal(pipe_count(), pipes);
+    heap_get_statistics(&after);
+    assert_int_equal(after.bytes_in_use, before.bytes_in_use);
+}
+
+static void pipe_with_a_full_table_is_emfile_and_leaks_nothing(void **state)
+{
+    struct file *read_end, *write_end;
+    make_pipe(0, &read_end, &write_end);
+    /* Fill every descriptor but one with references to read_end. */
+    for (int fd = 0; fd < PROCESS_FD_LIMIT - 1; fd++) {
+        file_get(read_end);
+        assert_int_equal(fd_install(test_process, read_end, 0, false), fd);
+    }
+    unsigned long pipes = pipe_count();
+    struct heap_statistics before, after;
+    heap_get_statistics(&before);
+    assert_int_equal(call_pipe2(user_page, 0), -EMFILE); /* one free: the read end would fit */
+    assert_null(fd_get(test_process, PROCESS_FD_LIMIT - 1));
+    file_get(read_end);
+    assert_int_equal(fd_install(test_process, read_end, 0, false), PROCESS_FD_LIMIT - 1);
+    assert_int_equal(call_pipe2(user_page, O_NONBLOCK), -EMFILE); /* none free */
+    assert_int_equal(pipe_count(), pipes);
+    heap_get_statistics(&after);
+    assert_int_equal(after.bytes_in_use, before.bytes_in_use);
+    assert_int_equal(read_end->references, PROCESS_FD_LIMIT + 1);
+    for (int fd = 0; fd < PROCESS_FD_LIMIT; fd++)
+        assert_int_equal(fd_close(test_process, fd), 0);
+    assert_int_equal(read_end->references, 1);
+    file_put(read_end);
+    file_put(write_end);
+}
+
+/* Linux x86_64 struct stat offsets used below. */
+#define STAT_INODE_OFFSET 8
+#define STAT_MODE_OFFSET 24
+#define STAT_SIZE_OFFSET 48
+#define F_GETFL 3
+#define F_SETFL 4
+
+static void pipe_descriptors_work_through_the_file_syscalls(void **state)
+{
+    assert_int_equal(call_pipe2(user_page, 0), 0);
+    int read_fd = user_fd(0), write_fd = user_fd(1);
+    uintptr_t data = user_page + 256, stat_buffer = user_page + 1024, into = user_page + 2048;
+    memcpy(user_page_kernel + 256, "syscall path", 12);
+    assert_int_equal(syscall3(SYS_write, write_fd, data, 12), 12);
+    assert_int_equal(syscall3(SYS_read, write_fd, into, 12), -EBADF);
+    assert_int_equal(syscall3(SYS_write, read_fd, data, 12), -EBADF);
+    assert_int_equal(syscall3(SYS_fstat, read_fd, stat_buffer, 0), 0);
+    uint32_t mode;
+    uint64_t size, inode, write_inode;
+    memcpy(&mode, user_page_kernel + 1024 + STAT_MODE_OFFSET, sizeof mode);
+    memcpy(&size, user_page_kernel + 1024 + STAT_SIZE_OFFSET, sizeof size);
+    memcpy(&inode, user_page_kernel + 1024 + STAT_INODE_OFFSET, sizeof inode);
+    assert_int_equal(mode, S_IFIFO | 0600);
+    assert_int_equal(size, 12);
+    assert_int_equal(syscall3(SYS_fstat, write_fd, stat_buffer, 0), 0);
+    memcpy(&write_inode, user_page_kernel + 1024 + STAT_INODE_OFFSET, sizeof write_inode);
+    assert_int_equal(inode, write_inode);
+    assert_int_equal(syscall3(SYS_lseek, read_fd, 0, 0), -ESPIPE);
+    assert_int_equal(syscall3(SYS_ioctl, read_fd, FIONREAD, stat_buffer), 0);
+    int ready;
+    memcpy(&ready, user_page_kernel + 1024, sizeof ready);
+    assert_int_equal(ready, 12);
+    assert_int_equal(syscall3(SYS_read, read_fd, into, 5), 5);
+    assert_int_equal(syscall3(SYS_read, read_fd, into + 5, 100), 7);
+    assert_memory_equal(user_page_kernel + 2048, "syscall path", 12);
+    /* fcntl(F_SETFL, O_NONBLOCK) takes effect on the next read. */
+    assert_int_equal(syscall3(SYS_fcntl, read_fd, F_SETFL, O_NONBLOCK), 0);
+    assert_int_equal(syscall3(SYS_fcntl, read_fd, F_GETFL, 0), O_RDONLY | O_NONBLOCK);
+    assert_int_equal(syscall3(SYS_read, read_fd, into, 1), -EAGAIN);
+    /* A dup keeps the write end open; closing both gives end of file. */
+    long duplicate = syscall3(SYS_dup, write_fd, 0, 0);
+    assert_true(duplicate > write_fd);
+    assert_int_equal(syscall3(SYS_close, write_fd, 0, 0), 0);
+    assert_int_equal(syscall3(SYS_read, read_fd, into, 1), -EAGAIN);
+    assert_int_equal(syscall3(SYS_close, duplicate, 0, 0), 0);
+    assert_int_equal(syscall3(SYS_read, read_fd, into, 1), 0);
+    /* And the other way round: no reader left, EPIPE and a broken-pipe note. */
+    assert_int_equal(call_pipe2(user_page, 0), 0);
+    assert_int_equal(syscall3(SYS_close, user_fd(0), 0, 0), 0);
+    assert_int_equal(syscall3(SYS_write, user_fd(1), data, 1), -EPIPE);
+    assert_int_equal(test_process->broken_pipe_count, 1);
+    unsigned long pipes = pipe_count();
+    assert_int_equal(syscall3(SYS_close, user_fd(1), 0, 0), 0);
+    assert_int_equal(syscall3(SYS_close, read_fd, 0, 0), 0);
+    assert_int_equal(pipe_count(), pipes - 2);
+}
+
+static void pipe_without_a_process_is_esrch(void **state)
+{
+    assert_null(process_current());
+    assert_int_equal(call_pipe2(0x1000, 0), -ESRCH);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(write_then_read_returns_the_same_bytes, boot),
+        cmocka_unit_test_setup(zero_length_requests_return_zero_at_once, boot),
+        cmocka_unit_test_setup(reads_see_end_of_file_after_the_writer_closes, boot),
+        cmocka_unit_test_setup_teardown(writes_without_a_reader_fail_with_epipe,
+                                        boot_with_process, drop_process),
+        cmocka_unit_test_setup(wrong_direction_is_ebadf, boot),
+        cmocka_unit_test_setup(nonblocking_read_of_an_empty_pipe_is_eagain, boot),
+        cmocka_unit_test_setup(nonblocking_writes_to_a_full_pipe, boot),
+        cmocka_unit_test_setup(capacity_is_exactly_64_kib, boot),
+        cmocka_unit_test_setup(reads_return_what_is_there, boot),
+        cmocka_unit_test_setup(a_blocked_reader_is_woken_by_a_writer_thread, boot),
+        cmocka_unit_test_setup(a_blocked_reader_sees_end_of_file_when_the_writer_closes, boot),
+        cmocka_unit_test_setup(a_blocked_writer_is_woken_by_a_reader, boot),
+        cmocka_unit_test_setup_teardown(blocked_writers_get_epipe_when_the_reader_goes,
+                                        boot_with_process, drop_process),
+        cmocka_unit_test_setup(fstat_reports_a_fifo, boot),
+        cmocka_unit_test_setup_teardown(fionread_counts_buffered_bytes, boot_with_process,
+                                        drop_process),
+        cmocka_unit_test_setup_teardown(user_buffers_move_data_and_fault_cleanly,
+                                        boot_with_process, drop_process),
+        cmocka_unit_test_setup(release_frees_everything, boot),
+        cmocka_unit_test_setup(pipe_create_refuses_unknown_flags, boot),
+        cmocka_unit_test(small_writes_are_atomic_under_seeded_interleavings),
+        cmocka_unit_test_setup_teardown(pipe_returns_two_connected_descriptors,
+                                        boot_with_process, drop_process),
+        cmocka_unit_test_setup_teardown(pipe2_applies_cloexec_and_nonblock, boot_with_process,
+                                        drop_process),
+        cmocka_unit_test_setup_teardown(pipe2_refuses_other_flags, boot_with_process,
+                                        drop_process),
+        cmocka_unit_test_setup_teardown(pipe_with_a_bad_pointer_is_efault_and_leaves_nothing_open,
+                                        boot_with_process, drop_process),
+        cmocka_unit_test_setup_teardown(pipe_with_a_full_table_is_emfile_and_leaks_nothing,
+                                        boot_with_process, drop_process),
+        cmocka_unit_test_setup_teardown(pipe_descriptors_work_through_the_file_syscalls,
+                                        boot_with_process, drop_process),
+        cmocka_unit_test_setup(pipe_without_a_process_is_esrch, boot),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
