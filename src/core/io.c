@@ -4,6 +4,7 @@
  * helpers, kernel segments with memcpy).
  */
 #include <rk/errno.h>
+#include <rk/platform.h>
 #include <rk/string.h>
 #include <rk/usercopy.h>
 #include <rk/vfs.h>
@@ -43,6 +44,12 @@ static int io_move(struct io_cursor *cursor, void *buffer, size_t length, enum i
         }
         size_t chunk = length < room ? length : room;
         uintptr_t address = segment->base + cursor->segment_offset;
+        if (cursor->user) {
+            /* Page by page, so a fault on a later page still counts the earlier ones. */
+            size_t to_page_end = PAGE_SIZE - (address & (PAGE_SIZE - 1));
+            if (chunk > to_page_end)
+                chunk = to_page_end;
+        }
         int error = 0;
         if (cursor->user) {
             if (direction == IO_OUT)
