@@ -345,6 +345,10 @@ static const struct loader_ops initramfs_loader_ops = {
 
 static struct service initramfs_service;
 
+/*
+ * Register the loader (once per boot: -EEXIST while it is registered).
+ * Boot context, before the initrd is unpacked.
+ */
 int initramfs_service_register(void)
 {
     if (services_lookup(SERVICE_LOADER, "initramfs") == &initramfs_service)
