@@ -113,7 +113,7 @@ static long path_attributes(int dirfd, uintptr_t path_address, unsigned at_flags
         if (!file) {
             result = -EBADF;
         } else if (!file->vnode) {
-            result = file->ops->stat(file, attributes);
+            result = file_call_stat(file, attributes);
             *device = 0;
             file_put(file);
         } else {
@@ -167,7 +167,7 @@ long sys_fstat(const uint64_t arguments[6])
     memset(&attributes, 0, sizeof attributes);
     uint64_t device = 0;
     long result = file->vnode ? vfs_getattr(file->vnode, &attributes, &device)
-                              : file->ops->stat(file, &attributes);
+                              : file_call_stat(file, &attributes);
     file_put(file);
     return result < 0 ? result : put_stat(&attributes, device, ARGUMENT_ADDRESS(1));
 }

@@ -31,6 +31,13 @@ extern const struct file_ops vnode_file_ops;
  */
 int vfs_open_entry(struct path_entry *entry, unsigned flags, struct file **result);
 
+/* A description's stat operation, through the gate when a service owns it. */
+static inline int file_call_stat(struct file *file, struct vnode_attributes *attributes)
+{
+    return file->service ? GATE_CALL(file->service, file->ops->stat(file, attributes))
+                         : file->ops->stat(file, attributes);
+}
+
 /* Attributes of a node with st_dev filled: getattr through the gate. */
 int vfs_getattr(struct vnode *node, struct vnode_attributes *attributes, uint64_t *device);
 
