@@ -343,4 +343,5 @@ static struct service devfs_service = {
     .ops = &devfs_filesystem_ops,
 };
 
+/* Register the devtmpfs service (devfs.h). Returns 0 or services_register()'s error. */
 int devfs_service_register(void) { return services_register(&devfs_service); }

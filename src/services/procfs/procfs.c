@@ -16,6 +16,7 @@
 #include "procfs.h"
 #include "procfs_internal.h"
 
+/* A zeroed node with one reference, fd -1 and no entry (see procfs_internal.h); NULL on ENOMEM. */
 struct procfs_node *procfs_node_create(struct superblock *superblock,
                                        const struct vnode_ops *ops, enum procfs_kind kind,
                                        uint32_t mode, uint64_t inode_number, int pid)
@@ -62,6 +63,7 @@ long procfs_file_write(struct vnode *vnode, struct io_cursor *cursor, uint64_t o
     return procfs_node_of(vnode)->entry->write_error;
 }
 
+/* Linux's /proc name_to_int(): a decimal without a leading zero that fits an int, else -1. */
 int procfs_parse_number(const char *name, size_t length)
 {
     if (length == 0 || length > 10 || (length > 1 && name[0] == '0'))
@@ -75,17 +77,20 @@ int procfs_parse_number(const char *name, size_t length)
     return value > 0x7fffffff ? -1 : (int)value;
 }
 
+/* True when (name, length) spells text exactly. */
 bool procfs_name_equals(const char *name, size_t length, const char *text)
 {
     return strlen(text) == length && memcmp(name, text, length) == 0;
 }
 
+/* readlink's copy: at most size bytes of target, no NUL; returns the full length. */
 long procfs_copy_link(char *buffer, size_t size, const char *target, size_t length)
 {
     memcpy(buffer, target, length < size ? length : size);
     return (long)length;
 }
 
+/* The attributes every procfs node shares; times are now (Linux stamps proc inodes on creation). */
 void procfs_fill_attributes(struct vnode *vnode, uint32_t mode, uint32_t uid, uint32_t gid,
                             struct vnode_attributes *attributes)
 {
@@ -105,6 +110,7 @@ void procfs_fill_attributes(struct vnode *vnode, uint32_t mode, uint32_t uid, ui
     };
 }
 
+/* Every pid, ascending, in a kmalloc'ed array sized to fit. Returns 0 or -ENOMEM. */
 int procfs_process_pids(int **pids, size_t *count)
 {
     size_t room = 64;
@@ -158,4 +164,5 @@ static struct service procfs_service = {
     .ops = &procfs_filesystem_ops,
 };
 
+/* Register the proc service (procfs.h). Returns 0 or services_register()'s error. */
 int procfs_service_register(void) { return services_register(&procfs_service); }

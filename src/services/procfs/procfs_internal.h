@@ -124,7 +124,7 @@ int procfs_parse_number(const char *name, size_t length);
 /* True when length bytes of name equal the string text. */
 bool procfs_name_equals(const char *name, size_t length, const char *text);
 
-/* Copy a link target of length bytes into buffer (size bytes, not NUL-terminated); returns length. */
+/* Copy at most size bytes of a length-byte link target into buffer (no NUL); returns length. */
 long procfs_copy_link(char *buffer, size_t size, const char *target, size_t length);
 
 /* Attributes shared by every node: mode, owner, times, link count 1, size 0. */

@@ -53,6 +53,7 @@ static int procfs_process_owner(int pid, uint32_t *uid, uint32_t *gid)
     return 0;
 }
 
+/* The open descriptors of pid in a kmalloc'ed array sized to fit; 0, -ENOENT, -ENOMEM. */
 int procfs_process_fd_list(int pid, int **fds, size_t *count)
 {
     size_t room = 32;
@@ -87,6 +88,7 @@ static long procfs_fd_target(int pid, int fd, char **path)
     return length;
 }
 
+/* The node of /proc/PID with one reference; -ENOENT when pid does not exist, -ENOMEM. */
 int procfs_process_directory_lookup(struct superblock *superblock, int pid,
                                     struct vnode **result)
 {

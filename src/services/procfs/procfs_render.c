@@ -50,14 +50,28 @@ static int procfs_sum_processes(struct procfs_process_totals *totals)
     return 0;
 }
 
-/* One meminfo line: the label padded to 16 columns, the value in 8, then " kB" when kilobytes. */
+/*
+ * One meminfo line as Linux aligns it: the value right-aligned in 8
+ * columns after a label padded to 16 (a longer label, a space and the
+ * value still end at column 24), then " kB" when in kilobytes.
+ */
 static void procfs_meminfo_line(struct procfs_text *text, const char *label, uint64_t value,
                                 bool kilobytes)
 {
-    procfs_text_printf(text, "%-16s%8llu%s\n", label, (unsigned long long)value,
-                       kilobytes ? " kB" : "");
+    size_t label_length = strlen(label);
+    const char *unit = kilobytes ? " kB" : "";
+    if (label_length <= 16) {
+        procfs_text_printf(text, "%-16s%8llu%s\n", label, (unsigned long long)value, unit);
+    } else {
+        int width = label_length < 22 ? (int)(23 - label_length) : 1;
+        procfs_text_printf(text, "%s %*llu%s\n", label, width, (unsigned long long)value, unit);
+    }
 }
 
+/*
+ * Linux 6.1's meminfo lines in order: totals from the page allocator,
+ * the heap as unreclaimable slab, process memory as anonymous pages.
+ */
 int procfs_render_meminfo(struct procfs_text *text, int pid)
 {
     struct system_memory_info memory;

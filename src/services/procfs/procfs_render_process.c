@@ -56,7 +56,7 @@ int procfs_render_process_stat(struct procfs_text *text, int pid)
                        (unsigned long long)(info.resident_bytes / page_size));
     /* Fields 26-37: code/stack addresses, signals, wchan, swap counts. */
     procfs_text_printf(text, " 0 0 0 0 0 0 0 0 0 0 0 0");
-    /* Fields 38-52: exit signal (SIGCHLD), processor, scheduling, data/arg/env bounds, exit code. */
+    /* Fields 38-52: exit signal (SIGCHLD), processor, scheduling, bounds, exit code. */
     procfs_text_printf(text, " 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
     return 0;
 }

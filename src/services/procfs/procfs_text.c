@@ -12,17 +12,20 @@
 
 #define PROCFS_TEXT_INITIAL 1024u
 
+/* An empty buffer that owns no memory yet. */
 void procfs_text_init(struct procfs_text *text)
 {
     *text = (struct procfs_text){ .data = NULL, .length = 0, .capacity = 0, .error = 0 };
 }
 
+/* Free the data and leave an empty buffer. */
 void procfs_text_free(struct procfs_text *text)
 {
     kfree(text->data);
     procfs_text_init(text);
 }
 
+/* Room for extra bytes and a NUL, doubling the capacity; 0 or the sticky -ENOMEM (1 GiB cap). */
 int procfs_text_reserve(struct procfs_text *text, size_t extra)
 {
     if (text->error < 0)
@@ -51,6 +54,7 @@ int procfs_text_reserve(struct procfs_text *text, size_t extra)
     return 0;
 }
 
+/* Append length bytes (kept NUL-terminated); a failure only sets text->error. */
 void procfs_text_append(struct procfs_text *text, const void *bytes, size_t length)
 {
     if (procfs_text_reserve(text, length) < 0)
@@ -60,6 +64,7 @@ void procfs_text_append(struct procfs_text *text, const void *bytes, size_t leng
     text->data[text->length] = '\0';
 }
 
+/* Append formatted text, formatting twice when the first attempt did not fit. */
 void procfs_text_printf(struct procfs_text *text, const char *format, ...)
 {
     if (procfs_text_reserve(text, 0) < 0)
@@ -82,6 +87,10 @@ void procfs_text_printf(struct procfs_text *text, const char *format, ...)
     text->length += (size_t)needed;
 }
 
+/*
+ * Append query(pid)'s full output, retrying with the reported length when
+ * it did not fit (a few times, as it may grow meanwhile: then -EAGAIN).
+ */
 int procfs_text_append_query(struct procfs_text *text, long (*query)(int, char *, size_t), int pid)
 {
     size_t room = 256;
@@ -105,6 +114,7 @@ int procfs_text_append_query(struct procfs_text *text, long (*query)(int, char *
     return -EAGAIN;
 }
 
+/* Copy [offset, offset + io_remaining) of text out; the count, 0 at the end, or -EFAULT. */
 long procfs_text_copy_window(const struct procfs_text *text, struct io_cursor *cursor,
                              uint64_t offset)
 {

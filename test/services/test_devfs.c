@@ -1,0 +1,499 @@
+/*
+ * test_devfs.c — the devtmpfs service on its own: a hosted kernel is
+ * booted, the service registered and mounted directly, and its vnode
+ * operations called without the Core's VFS in between.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <rk/errno.h>
+#include <rk/heap.h>
+#include <rk/klog.h>
+#include <rk/services.h>
+#include <rk/vfs.h>
+#include "devfs/devfs.h"
+#include "hosted.h"
+
+static struct service *devfs;
+static struct superblock *superblock;
+static struct vnode *root;
+
+/* Boot, register devtmpfs (unless the boot did) and mount one instance. */
+static int mount_devfs(void **state)
+{
+    assert_int_equal(hosted_test_boot("loglevel=3"), 0);
+    if (!services_lookup(SERVICE_FILESYSTEM, "devtmpfs"))
+        assert_int_equal(devfs_service_register(), 0);
+    devfs = services_lookup(SERVICE_FILESYSTEM, "devtmpfs");
+    assert_non_null(devfs);
+    superblock = calloc(1, sizeof *superblock);
+    superblock->service = devfs;
+    superblock->device = device_number(0, 17);
+    superblock->source = "devtmpfs";
+    const struct filesystem_ops *ops = devfs->ops;
+    assert_int_equal(ops->mount(superblock, ""), 0);
+    root = superblock->root;
+    assert_non_null(root);
+    assert_true(S_ISDIR(root->type));
+    return 0;
+}
+
+/* Drop the root, unmount, free the superblock. */
+static int unmount_devfs(void **state)
+{
+    vnode_put(root);
+    const struct filesystem_ops *ops = devfs->ops;
+    ops->unmount(superblock);
+    free(superblock);
+    superblock = NULL;
+    root = NULL;
+    return 0;
+}
+
+/* The node called name in the root (asserts it exists). */
+static struct vnode *lookup(const char *name)
+{
+    struct vnode *node = NULL;
+    assert_int_equal(root->ops->lookup(root, name, strlen(name), &node), 0);
+    assert_non_null(node);
+    return node;
+}
+
+/* Read up to length bytes of node at offset into buffer; the operation's result. */
+static long read_at(struct vnode *node, void *buffer, size_t length, uint64_t offset)
+{
+    struct io_segment segment;
+    struct io_cursor cursor;
+    io_cursor_kernel(&cursor, &segment, buffer, length);
+    return node->ops->read(node, &cursor, offset);
+}
+
+/* Write length bytes from buffer to node at offset; the operation's result. */
+static long write_at(struct vnode *node, const void *buffer, size_t length, uint64_t offset)
+{
+    struct io_segment segment;
+    struct io_cursor cursor;
+    io_cursor_kernel(&cursor, &segment, (void *)buffer, length);
+    return node->ops->write(node, &cursor, offset);
+}
+
+/* ------------------------------------------------------------- readdir */
+
+struct listing {
+    char names[32][32];
+    unsigned types[32];
+    uint64_t inodes[32];
+    unsigned count;
+    unsigned limit;   /* accept at most this many per call (0: no limit) */
+    unsigned accepted;
+};
+
+static int collect(struct directory_sink *sink, const char *name, size_t length,
+                   uint64_t inode_number, unsigned type, uint64_t next_cookie)
+{
+    struct listing *listing = sink->context;
+    if (listing->limit && listing->accepted == listing->limit)
+        return 1;
+    assert_true(listing->count < 32);
+    assert_true(length < 32);
+    memcpy(listing->names[listing->count], name, length);
+    listing->names[listing->count][length] = '\0';
+    listing->types[listing->count] = type;
+    listing->inodes[listing->count] = inode_number;
+    listing->count++;
+    listing->accepted++;
+    return 0;
+}
+
+/* Index of name in the listing, or -1. */
+static int find_name(const struct listing *listing, const char *name)
+{
+    for (unsigned i = 0; i < listing->count; i++)
+        if (strcmp(listing->names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void readdir_lists_every_entry(void **state)
+{
+    struct listing listing = { .count = 0 };
+    struct directory_sink sink = { .emit = collect, .context = &listing };
+    uint64_t cookie = 0;
+    assert_int_equal(root->ops->readdir(root, &cookie, &sink), 0);
+    assert_int_equal(listing.count, 14);
+    assert_string_equal(listing.names[0], ".");
+    assert_string_equal(listing.names[1], "..");
+    static const char *const devices[] = { "null", "zero", "full", "random", "urandom",
+                                           "kmsg", "tty", "console" };
+    for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
+        int index = find_name(&listing, devices[i]);
+        assert_true(index >= 2);
+        assert_int_equal(listing.types[index], DT_CHR);
+    }
+    static const char *const links[] = { "fd", "stdin", "stdout", "stderr" };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        int index = find_name(&listing, links[i]);
+        assert_true(index >= 2);
+        assert_int_equal(listing.types[index], DT_LNK);
+    }
+    /* The inode numbers in the listing are the ones lookup gives. */
+    struct vnode *null = lookup("null");
+    assert_int_equal(listing.inodes[find_name(&listing, "null")], null->inode_number);
+    vnode_put(null);
+    /* Reading on from the end gives nothing more. */
+    unsigned before = listing.count;
+    assert_int_equal(root->ops->readdir(root, &cookie, &sink), 0);
+    assert_int_equal(listing.count, before);
+}
+
+static void readdir_resumes_after_a_full_buffer(void **state)
+{
+    struct listing listing = { .limit = 3 };
+    struct directory_sink sink = { .emit = collect, .context = &listing };
+    uint64_t cookie = 0;
+    for (int call = 0; call < 10; call++) {
+        listing.accepted = 0;
+        assert_int_equal(root->ops->readdir(root, &cookie, &sink), 0);
+        if (listing.accepted == 0)
+            break;
+    }
+    assert_int_equal(listing.count, 14);
+    for (unsigned i = 0; i < listing.count; i++)
+        for (unsigned j = i + 1; j < listing.count; j++)
+            assert_string_not_equal(listing.names[i], listing.names[j]);
+}
+
+/* ------------------------------------------------------------ attributes */
+
+static void devices_have_linux_numbers_and_modes(void **state)
+{
+    static const struct {
+        const char *name;
+        unsigned major, minor;
+        uint32_t permissions;
+    } expected[] = {
+        { "null", 1, 3, 0666 },    { "zero", 1, 5, 0666 },  { "full", 1, 7, 0666 },
+        { "random", 1, 8, 0666 },  { "urandom", 1, 9, 0666 }, { "kmsg", 1, 11, 0644 },
+        { "tty", 5, 0, 0666 },     { "console", 5, 1, 0600 },
+    };
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        struct vnode *node = lookup(expected[i].name);
+        struct vnode_attributes attributes;
+        assert_int_equal(node->ops->getattr(node, &attributes), 0);
+        assert_true(S_ISCHR(attributes.mode));
+        assert_int_equal(attributes.mode & S_IALLUGO, expected[i].permissions);
+        assert_int_equal(device_major(attributes.device), expected[i].major);
+        assert_int_equal(device_minor(attributes.device), expected[i].minor);
+        assert_int_equal(attributes.inode_number, node->inode_number);
+        assert_int_equal(attributes.size, 0);
+        assert_int_equal(attributes.uid, 0);
+        assert_int_equal(node->type, S_IFCHR);
+        vnode_put(node);
+    }
+    struct vnode_attributes attributes;
+    assert_int_equal(root->ops->getattr(root, &attributes), 0);
+    assert_int_equal(attributes.mode, S_IFDIR | 0755);
+    assert_int_equal(attributes.device, 0);
+}
+
+static void symlinks_point_into_proc_self(void **state)
+{
+    static const struct {
+        const char *name, *target;
+    } expected[] = {
+        { "fd", "/proc/self/fd" },
+        { "stdin", "/proc/self/fd/0" },
+        { "stdout", "/proc/self/fd/1" },
+        { "stderr", "/proc/self/fd/2" },
+    };
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        struct vnode *node = lookup(expected[i].name);
+        char buffer[64];
+        memset(buffer, 'x', sizeof buffer);
+        long length = node->ops->readlink(node, buffer, sizeof buffer);
+        assert_int_equal(length, strlen(expected[i].target));
+        assert_memory_equal(buffer, expected[i].target, (size_t)length);
+        assert_int_equal(buffer[length], 'x');   /* not NUL-terminated */
+        /* A short buffer gets the start, the full length is still reported. */
+        assert_int_equal(node->ops->readlink(node, buffer, 4), strlen(expected[i].target));
+        struct vnode_attributes attributes;
+        assert_int_equal(node->ops->getattr(node, &attributes), 0);
+        assert_int_equal(attributes.mode, S_IFLNK | 0777);
+        assert_int_equal(attributes.size, strlen(expected[i].target));
+        vnode_put(node);
+    }
+}
+
+static void the_tree_is_fixed(void **state)
+{
+    struct vnode *node = NULL;
+    assert_int_equal(root->ops->lookup(root, "sda", 3, &node), -ENOENT);
+    assert_int_equal(root->ops->lookup(root, "nul", 3, &node), -ENOENT);
+    assert_int_equal(root->ops->lookup(root, "nulll", 5, &node), -ENOENT);
+    assert_int_equal(root->ops->create(root, "new", 3, S_IFREG | 0644, 0, &node), -EPERM);
+    assert_int_equal(root->ops->mkdir(root, "dir", 3, 0755, &node), -EPERM);
+    assert_int_equal(root->ops->symlink(root, "link", 4, "/x", &node), -EPERM);
+    assert_int_equal(root->ops->unlink(root, "null", 4), -EPERM);
+    assert_int_equal(root->ops->rmdir(root, "null", 4), -EPERM);
+    assert_int_equal(root->ops->rename(root, "null", 4, root, "void", 4, 0), -EPERM);
+    struct vnode *null = lookup("null");
+    assert_int_equal(null->ops->lookup(null, "x", 1, &node), -ENOTDIR);
+    char buffer[4];
+    assert_int_equal(read_at(root, buffer, sizeof buffer, 0), -EISDIR);
+    vnode_put(null);
+}
+
+static void lookup_shares_one_node_per_entry(void **state)
+{
+    struct heap_statistics before, after;
+    heap_get_statistics(&before);
+    struct vnode *first = lookup("zero");
+    struct vnode *second = lookup("zero");
+    assert_ptr_equal(first, second);
+    assert_int_equal(first->references, 2);
+    vnode_put(second);
+    vnode_put(first);
+    heap_get_statistics(&after);
+    /* The node was freed on its last reference. */
+    assert_int_equal(after.bytes_in_use, before.bytes_in_use);
+    struct vnode *third = lookup("zero");
+    assert_int_equal(third->references, 1);
+    vnode_put(third);
+}
+
+static void chmod_and_chown_are_kept_and_size_is_refused(void **state)
+{
+    struct vnode *node = lookup("tty");
+    struct vnode_attributes change = { .mode = 0620, .uid = 5, .gid = 7 };
+    assert_int_equal(node->ops->setattr(node, &change, VNODE_SET_MODE | VNODE_SET_UID |
+                                                          VNODE_SET_GID), 0);
+    struct vnode_attributes attributes;
+    assert_int_equal(node->ops->getattr(node, &attributes), 0);
+    assert_int_equal(attributes.mode, S_IFCHR | 0620);
+    assert_int_equal(attributes.uid, 5);
+    assert_int_equal(attributes.gid, 7);
+    change.size = 0;
+    assert_int_equal(node->ops->setattr(node, &change, VNODE_SET_SIZE), -EINVAL);
+    assert_int_equal(root->ops->setattr(root, &change, VNODE_SET_SIZE), -EISDIR);
+    vnode_put(node);
+    /* Kept while the node is gone: the mount owns the attributes. */
+    node = lookup("tty");
+    assert_int_equal(node->ops->getattr(node, &attributes), 0);
+    assert_int_equal(attributes.mode, S_IFCHR | 0620);
+    vnode_put(node);
+}
+
+/* ------------------------------------------------------------- devices */
+
+static void null_reads_end_of_file_and_swallows_writes(void **state)
+{
+    struct vnode *node = lookup("null");
+    char buffer[16] = "unchanged";
+    assert_int_equal(read_at(node, buffer, sizeof buffer, 0), 0);
+    assert_string_equal(buffer, "unchanged");
+    assert_int_equal(write_at(node, "hello", 5, 0), 5);
+    assert_int_equal(write_at(node, "hello", 5, 1000), 5);
+    vnode_put(node);
+}
+
+static void zero_reads_zeros_and_swallows_writes(void **state)
+{
+    struct vnode *node = lookup("zero");
+    unsigned char buffer[3000];
+    memset(buffer, 0xaa, sizeof buffer);
+    assert_int_equal(read_at(node, buffer, sizeof buffer, 12345), sizeof buffer);
+    for (size_t i = 0; i < sizeof buffer; i++)
+        assert_int_equal(buffer[i], 0);
+    assert_int_equal(write_at(node, buffer, 100, 0), 100);
+    vnode_put(node);
+}
+
+static void full_reads_zeros_and_refuses_writes(void **state)
+{
+    struct vnode *node = lookup("full");
+    unsigned char buffer[64];
+    memset(buffer, 0x55, sizeof buffer);
+    assert_int_equal(read_at(node, buffer, sizeof buffer, 0), sizeof buffer);
+    for (size_t i = 0; i < sizeof buffer; i++)
+        assert_int_equal(buffer[i], 0);
+    assert_int_equal(write_at(node, "x", 1, 0), -ENOSPC);
+    vnode_put(node);
+}
+
+static void random_devices_fill_the_buffer(void **state)
+{
+    static const char *const names[] = { "random", "urandom" };
+    for (size_t n = 0; n < 2; n++) {
+        struct vnode *node = lookup(names[n]);
+        unsigned char first[1500], second[1500];
+        memset(first, 0, sizeof first);
+        memset(second, 0, sizeof second);
+        assert_int_equal(read_at(node, first, sizeof first, 0), sizeof first);
+        assert_int_equal(read_at(node, second, sizeof second, 0), sizeof second);
+        assert_memory_not_equal(first, second, sizeof first);
+        /* Bytes in the last chunk were filled too (not left zero). */
+        unsigned nonzero = 0;
+        for (size_t i = 1024; i < sizeof first; i++)
+            nonzero += first[i] != 0;
+        assert_true(nonzero > 400);
+        assert_int_equal(write_at(node, "entropy", 7, 0), 7);
+        vnode_put(node);
+    }
+}
+
+static void console_and_tty_write_to_the_console(void **state)
+{
+    static const char *const names[] = { "console", "tty" };
+    for (size_t n = 0; n < 2; n++) {
+        struct vnode *node = lookup(names[n]);
+        hosted_console_capture_begin(false);
+        char message[1300];
+        memset(message, 'm', sizeof message);
+        memcpy(message, "devfs says hello ", 17);
+        assert_int_equal(write_at(node, message, sizeof message, 0), sizeof message);
+        hosted_console_capture_end();
+        size_t length;
+        const char *captured = hosted_console_captured(&length);
+        assert_int_equal(length, sizeof message);
+        assert_memory_equal(captured, message, sizeof message);
+        vnode_put(node);
+    }
+}
+
+static void tty_read_returns_console_input(void **state)
+{
+    struct vnode *node = lookup("tty");
+    assert_int_equal(hosted_console_inject("typed\n", 6), 6);
+    char buffer[32];
+    memset(buffer, 0, sizeof buffer);
+    long length = read_at(node, buffer, sizeof buffer, 0);
+    assert_int_equal(length, 6);
+    assert_memory_equal(buffer, "typed\n", 6);
+    /* A buffer smaller than the input takes what fits; the rest stays queued. */
+    assert_int_equal(hosted_console_inject("abcdef", 6), 6);
+    assert_int_equal(read_at(node, buffer, 4, 0), 4);
+    assert_memory_equal(buffer, "abcd", 4);
+    struct vnode *console = lookup("console");
+    assert_int_equal(read_at(console, buffer, sizeof buffer, 0), 2);
+    assert_memory_equal(buffer, "ef", 2);
+    vnode_put(console);
+    vnode_put(node);
+}
+
+/* ---------------------------------------------------------------- kmsg */
+
+static void kmsg_reads_one_record_per_read_in_linux_format(void **state)
+{
+    klog_reset();
+    klog(KLOG_WARNING, "first record");
+    assert_int_equal(hosted_clock_advance(1500000), 0);   /* 1.5 ms */
+    klog(KLOG_INFO, "back\\slash\ttab");
+    struct vnode *node = lookup("kmsg");
+    char buffer[256];
+    uint64_t offset = 0;
+    long length = read_at(node, buffer, sizeof buffer, offset);
+    const char first[] = "4,0,0,-;first record\n";
+    assert_int_equal(length, strlen(first));
+    assert_memory_equal(buffer, first, strlen(first));
+    offset += (uint64_t)length;
+
+    length = read_at(node, buffer, sizeof buffer, offset);
+    assert_true(length > 0);
+    buffer[length] = '\0';
+    unsigned level;
+    unsigned long long sequence, microseconds;
+    int consumed = 0;
+    assert_int_equal(sscanf(buffer, "%u,%llu,%llu,-;%n", &level, &sequence, &microseconds,
+                            &consumed), 3);
+    assert_int_equal(level, 6);
+    assert_int_equal(sequence, 1);
+    assert_true(microseconds >= 1500);
+    assert_string_equal(buffer + consumed, "back\\x5cslash\\x09tab\n");
+    offset += (uint64_t)length;
+
+    /* Nothing newer: end of file, and the position stays usable. */
+    assert_int_equal(read_at(node, buffer, sizeof buffer, offset), 0);
+    klog(KLOG_NOTICE, "third");
+    length = read_at(node, buffer, sizeof buffer, offset);
+    buffer[length] = '\0';
+    assert_int_equal(strncmp(buffer, "5,2,", 4), 0);
+    /* Two readers at the same position see the same record. */
+    assert_int_equal(read_at(node, buffer, sizeof buffer, 0), strlen(first));
+    vnode_put(node);
+}
+
+static void kmsg_refuses_small_buffers_and_unknown_positions(void **state)
+{
+    klog_reset();
+    klog(KLOG_NOTICE, "a record longer than ten bytes");
+    struct vnode *node = lookup("kmsg");
+    char buffer[128];
+    assert_int_equal(read_at(node, buffer, 10, 0), -EINVAL);
+    assert_int_equal(read_at(node, buffer, sizeof buffer, 7), -ESPIPE);
+    long length = read_at(node, buffer, sizeof buffer, 0);
+    assert_int_equal(length, strlen("5,0,0,-;a record longer than ten bytes\n"));
+    vnode_put(node);
+}
+
+static void kmsg_write_logs_a_record(void **state)
+{
+    klog_reset();
+    struct vnode *node = lookup("kmsg");
+    const char plain[] = "from user space\n";
+    assert_int_equal(write_at(node, plain, strlen(plain), 0), strlen(plain));
+    const char prefixed[] = "<4>with a level";
+    assert_int_equal(write_at(node, prefixed, strlen(prefixed), 0), strlen(prefixed));
+    const char percent[] = "100% %s %n safe";
+    assert_int_equal(write_at(node, percent, strlen(percent), 0), strlen(percent));
+    uint64_t sequence = 0;
+    struct klog_record record;
+    assert_int_equal(klog_read(&sequence, &record), 0);
+    assert_int_equal(record.level, KLOG_INFO);
+    assert_string_equal(record.text, "from user space");
+    assert_int_equal(klog_read(&sequence, &record), 0);
+    assert_int_equal(record.level, KLOG_WARNING);
+    assert_string_equal(record.text, "with a level");
+    assert_int_equal(klog_read(&sequence, &record), 0);
+    assert_string_equal(record.text, percent);
+    /* Linux refuses lines longer than LOG_LINE_MAX. */
+    static char huge[2000];
+    memset(huge, 'h', sizeof huge);
+    assert_int_equal(write_at(node, huge, sizeof huge, 0), -EINVAL);
+    /* And the record reads back through the device. */
+    char buffer[128];
+    long length = read_at(node, buffer, sizeof buffer, 0);
+    assert_true(length > 0);
+    buffer[length] = '\0';
+    assert_string_equal(buffer, "6,0,0,-;from user space\n");
+    vnode_put(node);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define DEVFS_TEST(name) cmocka_unit_test_setup_teardown(name, mount_devfs, unmount_devfs)
+        DEVFS_TEST(readdir_lists_every_entry),
+        DEVFS_TEST(readdir_resumes_after_a_full_buffer),
+        DEVFS_TEST(devices_have_linux_numbers_and_modes),
+        DEVFS_TEST(symlinks_point_into_proc_self),
+        DEVFS_TEST(the_tree_is_fixed),
+        DEVFS_TEST(lookup_shares_one_node_per_entry),
+        DEVFS_TEST(chmod_and_chown_are_kept_and_size_is_refused),
+        DEVFS_TEST(null_reads_end_of_file_and_swallows_writes),
+        DEVFS_TEST(zero_reads_zeros_and_swallows_writes),
+        DEVFS_TEST(full_reads_zeros_and_refuses_writes),
+        DEVFS_TEST(random_devices_fill_the_buffer),
+        DEVFS_TEST(console_and_tty_write_to_the_console),
+        DEVFS_TEST(tty_read_returns_console_input),
+        DEVFS_TEST(kmsg_reads_one_record_per_read_in_linux_format),
+        DEVFS_TEST(kmsg_refuses_small_buffers_and_unknown_positions),
+        DEVFS_TEST(kmsg_write_logs_a_record),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
