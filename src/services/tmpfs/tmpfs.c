@@ -12,6 +12,7 @@
 #include <rk/klog.h>
 #include <rk/services.h>
 #include <rk/string.h>
+#include <rk/system.h>
 
 #include "tmpfs.h"
 #include "tmpfs_internal.h"
@@ -24,6 +25,7 @@ struct tmpfs_options {
     uint32_t gid;
     uint64_t page_limit;       /* 0 = no limit */
     uint64_t node_limit;       /* 0 = no limit */
+    uint64_t ram_pages;        /* RAM in pages, for size=N% */
 };
 
 /*
@@ -103,10 +105,11 @@ static int apply_option(struct tmpfs_options *options, const char *key, size_t k
         *(key[0] == 'u' ? &options->uid : &options->gid) = (uint32_t)number;
     } else if (key_is(key, key_length, "size")) {
         if (value_length > 0 && value[value_length - 1] == '%') {
-            /* A share of RAM: accepted, not enforced (no limit) until the Core reports RAM. */
-            if (parse_number(value, value_length - 1, 10, false, &number) < 0)
+            /* A share of RAM, in whole pages (Linux: totalram_pages * N / 100). */
+            if (parse_number(value, value_length - 1, 10, false, &number) < 0 ||
+                number > UINT64_MAX / RK_MAX(options->ram_pages, 1))
                 return -EINVAL;
-            options->page_limit = 0;
+            options->page_limit = options->ram_pages * number / 100;
             return 0;
         }
         if (parse_number(value, value_length, 10, true, &number) < 0)
@@ -283,9 +286,11 @@ int tmpfs_getattr(struct vnode *vnode, struct vnode_attributes *attributes)
  * ops->setattr: change the fields in mask (permission checks are the
  * Core's). Checks everything before changing anything: -EINVAL for an
  * unknown mask bit or a size on a non-regular file, -EISDIR for a size on a
- * directory, -EFBIG for a size above 1 TiB. The change time becomes now;
- * a size change also sets the modification time (before explicit times
- * in the same call are applied).
+ * directory, -EFBIG for a size above 1 TiB. The change time becomes now
+ * unless the call changes nothing but a size to the size it has (Linux's
+ * truncate(2); ftruncate and O_TRUNC also pass VNODE_SET_MODIFY_TIME).
+ * A size change sets the modification time too (explicit times in the
+ * same call are applied after it).
  */
 int tmpfs_setattr(struct vnode *vnode, const struct vnode_attributes *attributes, unsigned mask)
 {
@@ -300,14 +305,12 @@ int tmpfs_setattr(struct vnode *vnode, const struct vnode_attributes *attributes
         if (attributes->size > TMPFS_MAX_FILE_SIZE)
             return -EFBIG;
     }
-    if (mask == 0)
-        return 0;
-
-    if (mask & VNODE_SET_SIZE) {
-        if (attributes->size != node->file.size) {
-            tmpfs_file_set_size(node, attributes->size);
-            tmpfs_touch(node, false, true, true);
-        }
+    /* A size that does not change touches nothing (truncate(2) on Linux). */
+    bool changed = (mask & ~(unsigned)VNODE_SET_SIZE) != 0;
+    if ((mask & VNODE_SET_SIZE) && attributes->size != node->file.size) {
+        tmpfs_file_set_size(node, attributes->size);
+        tmpfs_touch(node, false, true, true);
+        changed = true;
     }
     if (mask & VNODE_SET_MODE)
         node->mode = (node->mode & S_IFMT) | (attributes->mode & S_IALLUGO);
@@ -319,7 +322,8 @@ int tmpfs_setattr(struct vnode *vnode, const struct vnode_attributes *attributes
         node->access_time = attributes->access_time;
     if (mask & VNODE_SET_MODIFY_TIME)
         node->modify_time = attributes->modify_time;
-    node->change_time = time_now();
+    if (changed)
+        node->change_time = time_now();
     return 0;
 }
 
@@ -389,12 +393,22 @@ const struct vnode_ops tmpfs_special_ops = {
 
 /*
  * filesystem_ops.mount: a new instance in superblock with an empty root
- * directory (mode 0755 or mode=, owner uid=/gid=, limits size=/nr_blocks=
- * and nr_inodes=). Returns 0, -EINVAL for a bad option value, or -ENOMEM.
+ * directory (mode 0755 or mode=, owner uid=/gid=) and Linux's limits:
+ * size= (bytes with k/m/g/t, or N% of RAM) or nr_blocks= pages of data,
+ * nr_inodes= nodes; each defaults to half of RAM in pages, 0 lifts it.
+ * Returns 0, -EINVAL for a bad option value, or -ENOMEM.
  */
 static int tmpfs_mount(struct superblock *superblock, const char *options)
 {
-    struct tmpfs_options parsed = { .root_mode = 0755 };
+    struct system_memory_info memory;
+    system_memory_info(&memory);
+    uint64_t ram_pages = memory.total_bytes / TMPFS_PAGE_SIZE;
+    struct tmpfs_options parsed = {
+        .root_mode = 0755,
+        .page_limit = ram_pages / 2,
+        .node_limit = ram_pages / 2,
+        .ram_pages = ram_pages,
+    };
     int error = parse_options(&parsed, options);
     if (error < 0)
         return error;

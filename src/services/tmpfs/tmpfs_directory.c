@@ -159,7 +159,8 @@ static int tmpfs_create(struct vnode *directory_vnode, const char *name, size_t 
     int error = check_new_name(directory, name, length);
     if (error < 0)
         return error;
-    struct tmpfs_node *node = add_new_node(directory, name, length, type | (mode & S_IALLUGO), &error);
+    struct tmpfs_node *node =
+        add_new_node(directory, name, length, type | (mode & S_IALLUGO), &error);
     if (!node)
         return error;
     if (S_ISCHR(type) || S_ISBLK(type))

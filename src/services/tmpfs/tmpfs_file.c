@@ -23,10 +23,10 @@
 /* Number of page indexes a slot at level covers (level 1 slots hold pages). */
 static inline uint64_t slot_span(unsigned level) { return 1ull << (SLOT_SHIFT * (level - 1)); }
 
-/* True when page index fits in a tree of height. */
+/* True when page index fits in a tree of height (at most 4: 28-bit page indexes). */
 static bool index_fits(uint64_t index, unsigned height)
 {
-    return height * SLOT_SHIFT >= 64 || (index >> (height * SLOT_SHIFT)) == 0;
+    return (index >> (height * SLOT_SHIFT)) == 0;
 }
 
 /* The page holding page index of file, or NULL for a hole. */
