@@ -109,8 +109,12 @@ long sys_faccessat2(const uint64_t arguments[6])
                         ARGUMENT_UNSIGNED(3));
 }
 
-/* Set the size of a regular file node. */
-static long set_size(struct vnode *node, int64_t length)
+/*
+ * Set the size of a regular file node; touch_times also stamps the
+ * modification time (ftruncate always does on Linux, truncate only when the
+ * size changes, which the filesystem handles).
+ */
+static long set_size(struct vnode *node, int64_t length, bool touch_times)
 {
     if (length < 0)
         return -EINVAL;
@@ -118,8 +122,9 @@ static long set_size(struct vnode *node, int64_t length)
         return -EISDIR;
     if (!S_ISREG(node->type))
         return -EINVAL;
-    struct vnode_attributes attributes = { .size = (uint64_t)length };
-    return VNODE_CALL(node, setattr, &attributes, VNODE_SET_SIZE);
+    struct vnode_attributes attributes = { .size = (uint64_t)length, .modify_time = time_now() };
+    return VNODE_CALL(node, setattr, &attributes,
+                      VNODE_SET_SIZE | (touch_times ? VNODE_SET_MODIFY_TIME : 0));
 }
 
 long sys_truncate(const uint64_t arguments[6])
@@ -130,7 +135,7 @@ long sys_truncate(const uint64_t arguments[6])
     long result = resolve_user_path(AT_FDCWD, ARGUMENT_ADDRESS(0), RESOLVE_FOLLOW, &entry);
     if (result < 0)
         return result;
-    result = set_size(entry->vnode, (int64_t)arguments[1]);
+    result = set_size(entry->vnode, (int64_t)arguments[1], false);
     path_put(entry);
     return result;
 }
@@ -146,7 +151,7 @@ long sys_ftruncate(const uint64_t arguments[6])
     else if (!file->vnode || (file->flags & O_ACCMODE) == O_RDONLY)
         result = -EINVAL;
     else
-        result = set_size(file->vnode, (int64_t)arguments[1]);
+        result = set_size(file->vnode, (int64_t)arguments[1], true);
     file_put(file);
     return result;
 }

@@ -270,6 +270,9 @@ long sys_getcwd(const uint64_t arguments[6])
     struct path_entry *cwd = process && process->cwd ? process->cwd : vfs_namespace_root();
     if (!cwd)
         return -ENOENT;
+    struct vnode_attributes attributes;
+    if (vfs_getattr(cwd->vnode, &attributes, NULL) == 0 && attributes.link_count == 0)
+        return -ENOENT; /* the cwd was removed */
     char *text = kmalloc(PATH_MAX);
     if (!text)
         return -ENOMEM;

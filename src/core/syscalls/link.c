@@ -247,6 +247,9 @@ static long rename_entry(int old_dirfd, uintptr_t old_address, int new_dirfd, ui
     if (result == 0)
         result = VNODE_CALL(from.parent->vnode, rename, from.name, from.length, to.parent->vnode,
                             to.name, to.length, flags);
+    if (result == 0)
+        path_note_rename(from.parent, from.name, from.length, to.parent, to.name, to.length,
+                         (flags & RENAME_EXCHANGE) != 0);
     parent_name_put(&to);
     parent_name_put(&from);
     return result;

@@ -18,17 +18,23 @@ static bool is_dot_name(const char *name, size_t length)
 }
 
 /*
- * Resolve path for open with O_CREAT: find or create the final component.
- * Returns 0 and a referenced *result (created tells whether it is new).
+ * Resolve path for open with O_CREAT: find or create the final component,
+ * relative to start (NULL: dirfd). A final symlink whose target does not
+ * exist creates the target, as Linux does (at most SYMLINK_LIMIT deep).
+ * Returns 0 and a referenced *result.
  */
-static int open_or_create(struct process *process, int dirfd, const char *path, unsigned flags,
-                          uint32_t mode, struct path_entry **result)
+static int open_or_create(struct process *process, int dirfd, struct path_entry *start,
+                          const char *path, unsigned flags, uint32_t mode, unsigned depth,
+                          struct path_entry **result)
 {
     struct path_entry *parent;
     const char *name;
     size_t length;
     bool trailing_slash;
-    int error = path_resolve_parent(process, dirfd, path, &parent, &name, &length, &trailing_slash);
+    int error = start ? path_resolve_parent_at(process, start, path, &parent, &name, &length,
+                                               &trailing_slash)
+                      : path_resolve_parent(process, dirfd, path, &parent, &name, &length,
+                                            &trailing_slash);
     if (error < 0)
         return error;
     if (length == 0 || trailing_slash || is_dot_name(name, length)) {
@@ -50,18 +56,39 @@ static int open_or_create(struct process *process, int dirfd, const char *path, 
             *result = child;
         return error;
     }
-    path_put(parent);
-    if (error < 0)
+    if (error < 0) {
+        path_put(parent);
         return error;
+    }
     if (flags & O_EXCL) {
         path_put(child);
+        path_put(parent);
         return -EEXIST;
     }
     if (S_ISLNK(child->vnode->type)) {
+        if (flags & O_NOFOLLOW) {
+            error = -ELOOP;
+        } else if (depth >= SYMLINK_LIMIT) {
+            error = -ELOOP;
+        } else {
+            char *target = kmalloc(PATH_MAX);
+            long target_length = target ? VNODE_CALL(child->vnode, readlink, target, PATH_MAX - 1) : -ENOMEM;
+            if (target_length >= 0 && target_length < PATH_MAX - 1) {
+                target[target_length] = '\0';
+                error = open_or_create(process, dirfd, parent, target, flags, mode, depth + 1, result);
+            } else {
+                error = target_length < 0 ? (int)target_length : -ENAMETOOLONG;
+            }
+            kfree(target);
+        }
         path_put(child);
-        if (flags & O_NOFOLLOW)
-            return -ELOOP;
-        return path_resolve(process, dirfd, path, RESOLVE_FOLLOW, result);
+        path_put(parent);
+        return error;
+    }
+    path_put(parent);
+    if (S_ISDIR(child->vnode->type)) {
+        path_put(child);
+        return -EISDIR;
     }
     *result = child;
     return 0;
@@ -77,10 +104,12 @@ static long do_open(int dirfd, const char *path, unsigned flags, uint32_t mode)
         flags &= OPEN_KNOWN_FLAGS; /* Linux ignores unknown open flags */
     if ((flags & O_TMPFILE) == O_TMPFILE)
         return -EOPNOTSUPP;
+    if ((flags & O_CREAT) && (flags & O_DIRECTORY))
+        return -EINVAL;
     struct path_entry *entry;
     int error;
     if ((flags & O_CREAT) && !(flags & O_PATH)) {
-        error = open_or_create(process, dirfd, path, flags, mode, &entry);
+        error = open_or_create(process, dirfd, NULL, path, flags, mode, 0, &entry);
     } else {
         unsigned resolve = (flags & O_NOFOLLOW) ? 0 : RESOLVE_FOLLOW;
         if (flags & O_DIRECTORY)
@@ -98,8 +127,9 @@ static long do_open(int dirfd, const char *path, unsigned flags, uint32_t mode)
         return -ENOTDIR;
     }
     if ((flags & O_TRUNC) && !(flags & O_PATH) && S_ISREG(entry->vnode->type)) {
-        struct vnode_attributes attributes = { .size = 0 };
-        error = VNODE_CALL(entry->vnode, setattr, &attributes, VNODE_SET_SIZE);
+        /* Like Linux's O_TRUNC: the times change even when the file was empty. */
+        struct vnode_attributes attributes = { .size = 0, .modify_time = time_now() };
+        error = VNODE_CALL(entry->vnode, setattr, &attributes, VNODE_SET_SIZE | VNODE_SET_MODIFY_TIME);
         if (error < 0) {
             path_put(entry);
             return error;

@@ -29,6 +29,9 @@ struct linux_stat {
 };
 _Static_assert(sizeof(struct linux_stat) == 144, "struct stat is 144 bytes on x86_64");
 
+#define AT_STATX_SYNC_TYPE 0x6000
+#define AT_NO_AUTOMOUNT 0x800
+
 struct linux_statx_timestamp {
     int64_t seconds;
     uint32_t nanoseconds;
@@ -62,8 +65,6 @@ struct linux_statx {
 _Static_assert(sizeof(struct linux_statx) == 256, "struct statx is 256 bytes");
 
 #define STATX_BASIC_STATS 0x7ffu
-#define AT_STATX_SYNC_TYPE 0x6000
-#define AT_NO_AUTOMOUNT 0x800
 
 /* Attributes of node with its device. */
 static int node_attributes(struct vnode *node, struct vnode_attributes *attributes, uint64_t *device)
@@ -135,7 +136,8 @@ static long path_attributes(int dirfd, uintptr_t path_address, unsigned at_flags
 /* stat-family common tail. */
 static long stat_path(int dirfd, uintptr_t path, unsigned at_flags, uintptr_t buffer)
 {
-    if (at_flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+    if (at_flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
+                               AT_STATX_SYNC_TYPE))
         return -EINVAL;
     struct vnode_attributes attributes;
     uint64_t device = 0;

@@ -24,6 +24,7 @@ struct path_entry *vfs_root_entry(void) { return namespace_root; }
 
 void mounts_reset(void)
 {
+    path_entries_reset();
     list_init(&mount_table);
     namespace_root = NULL;
     next_anonymous_device = 1;

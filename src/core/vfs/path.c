@@ -20,14 +20,23 @@
 
 /* ---------------------------------------------------------- entries */
 
+static struct list_node live_entries = LIST_HEAD_INIT(live_entries);
+
+void path_entries_reset(void) { list_init(&live_entries); }
+
 struct path_entry *path_child(struct path_entry *parent, struct vnode *vnode, const char *name,
                               size_t length)
 {
-    struct path_entry *entry = kmalloc(sizeof *entry + length);
-    if (!entry) {
+    struct path_entry *entry = kmalloc(sizeof *entry);
+    char *copy = kmalloc(length ? length : 1);
+    if (!entry || !copy) {
+        kfree(entry);
+        kfree(copy);
         vnode_put(vnode);
         return NULL;
     }
+    entry->name = copy;
+    list_push_back(&live_entries, &entry->live_link);
     entry->references = 1;
     entry->parent = parent;
     if (parent)
@@ -55,9 +64,70 @@ void path_put(struct path_entry *entry)
         if (!last)
             return;
         struct path_entry *parent = entry->parent;
+        list_remove(&entry->live_link);
         vnode_put(entry->vnode);
+        kfree(entry->name);
         kfree(entry);
         entry = parent;
+    }
+}
+
+/* True when entry is called (name, length) inside a directory on vnode directory. */
+static bool entry_is_named(const struct path_entry *entry, const struct vnode *directory,
+                           const char *name, size_t length)
+{
+    return entry->parent && entry->parent->vnode == directory && entry->name_length == length &&
+           memcmp(entry->name, name, length) == 0;
+}
+
+/* Give entry a new parent entry and name (best effort: on ENOMEM the old name stays). */
+static void entry_rename(struct path_entry *entry, struct path_entry *parent, const char *name,
+                         size_t length)
+{
+    char *copy = kmalloc(length);
+    if (!copy)
+        return;
+    memcpy(copy, name, length);
+    kfree(entry->name);
+    entry->name = copy;
+    entry->name_length = length;
+    if (entry->parent != parent) {
+        path_get(parent);
+        path_put(entry->parent);
+        entry->parent = parent;
+    }
+}
+
+void path_note_rename(struct path_entry *old_parent, const char *old_name, size_t old_length,
+                      struct path_entry *new_parent, const char *new_name, size_t new_length,
+                      bool exchange)
+{
+    /* Collect first: renaming may free entries (path_put on old parents). */
+    struct list_node moved = LIST_HEAD_INIT(moved), swapped = LIST_HEAD_INIT(swapped);
+    list_for_each_safe(node, &live_entries) {
+        struct path_entry *entry = list_entry(node, struct path_entry, live_link);
+        if (entry_is_named(entry, old_parent->vnode, old_name, old_length)) {
+            list_remove(node);
+            list_push_back(&moved, node);
+            path_get(entry);
+        } else if (exchange && entry_is_named(entry, new_parent->vnode, new_name, new_length)) {
+            list_remove(node);
+            list_push_back(&swapped, node);
+            path_get(entry);
+        }
+    }
+    struct list_node *node;
+    while ((node = list_pop_front(&moved)) != NULL) {
+        struct path_entry *entry = list_entry(node, struct path_entry, live_link);
+        list_push_back(&live_entries, node);
+        entry_rename(entry, new_parent, new_name, new_length);
+        path_put(entry);
+    }
+    while ((node = list_pop_front(&swapped)) != NULL) {
+        struct path_entry *entry = list_entry(node, struct path_entry, live_link);
+        list_push_back(&live_entries, node);
+        entry_rename(entry, old_parent, old_name, old_length);
+        path_put(entry);
     }
 }
 
@@ -277,8 +347,9 @@ static int walk(struct process *process, struct path_entry **current, const char
     return error;
 }
 
-int path_resolve(struct process *process, int dirfd, const char *path, unsigned flags,
-                 struct path_entry **result)
+/* path_resolve with an explicit start entry for relative paths (NULL: use dirfd). */
+static int resolve_from(struct process *process, int dirfd, struct path_entry *start,
+                        const char *path, unsigned flags, struct path_entry **result)
 {
     size_t length = strnlen(path, PATH_MAX);
     if (length >= PATH_MAX)
@@ -286,7 +357,13 @@ int path_resolve(struct process *process, int dirfd, const char *path, unsigned 
     if (length == 0 && !(flags & RESOLVE_EMPTY_PATH))
         return -ENOENT;
     struct path_entry *current;
-    int error = start_entry(process, dirfd, path, flags, &current);
+    int error = 0;
+    if (start && path[0] != '/') {
+        path_get(start);
+        current = start;
+    } else {
+        error = start_entry(process, dirfd, path, flags, &current);
+    }
     if (error < 0)
         return error;
     bool trailing_slash = length > 0 && path[length - 1] == '/';
@@ -302,9 +379,23 @@ int path_resolve(struct process *process, int dirfd, const char *path, unsigned 
     return 0;
 }
 
-int path_resolve_parent(struct process *process, int dirfd, const char *path,
-                        struct path_entry **parent, const char **name, size_t *length,
-                        bool *trailing_slash)
+int path_resolve(struct process *process, int dirfd, const char *path, unsigned flags,
+                 struct path_entry **result)
+{
+    return resolve_from(process, dirfd, NULL, path, flags, result);
+}
+
+int path_resolve_at(struct process *process, struct path_entry *start, const char *path,
+                    unsigned flags, struct path_entry **result)
+{
+    return resolve_from(process, AT_FDCWD, start, path, flags, result);
+}
+
+/* path_resolve_parent with an optional start entry for relative paths. */
+static int resolve_parent_from(struct process *process, int dirfd,
+                               struct path_entry *start_entry_override, const char *path,
+                               struct path_entry **parent, const char **name,
+                               size_t *length, bool *trailing_slash)
 {
     size_t path_length = strnlen(path, PATH_MAX);
     if (path_length >= PATH_MAX)
@@ -319,11 +410,7 @@ int path_resolve_parent(struct process *process, int dirfd, const char *path,
     while (start > 0 && path[start - 1] != '/')
         start--;
     *name = path + start;
-    *length = end - start;
-    if (*length == 1 && path[start] == '/') { /* the path is "/" (or "///") */
-        *length = 0;
-        *name = path + end;
-    }
+    *length = end - start; /* 0 when the path is "/" (or "///") */
     if (*length > NAME_MAX)
         return -ENAMETOOLONG;
 
@@ -338,13 +425,28 @@ int path_resolve_parent(struct process *process, int dirfd, const char *path,
         directory[start] = '\0';
     }
     struct path_entry *result;
-    int error = path_resolve(process, start == 0 ? dirfd : (path[0] == '/' ? AT_FDCWD : dirfd),
-                             directory, RESOLVE_FOLLOW | RESOLVE_DIRECTORY, &result);
+    int error = resolve_from(process, dirfd, start_entry_override, directory,
+                             RESOLVE_FOLLOW | RESOLVE_DIRECTORY, &result);
     kfree(directory);
     if (error < 0)
         return error;
     *parent = result;
     return 0;
+}
+
+int path_resolve_parent(struct process *process, int dirfd, const char *path,
+                        struct path_entry **parent, const char **name, size_t *length,
+                        bool *trailing_slash)
+{
+    return resolve_parent_from(process, dirfd, NULL, path, parent, name, length, trailing_slash);
+}
+
+int path_resolve_parent_at(struct process *process, struct path_entry *start, const char *path,
+                           struct path_entry **parent, const char **name, size_t *length,
+                           bool *trailing_slash)
+{
+    return resolve_parent_from(process, AT_FDCWD, start, path, parent, name, length,
+                               trailing_slash);
 }
 
 int path_lookup_child(struct path_entry *parent, const char *name, size_t length,

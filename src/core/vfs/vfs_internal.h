@@ -17,6 +17,9 @@
                   vnode_call_node_->ops->method(vnode_call_node_, ##__VA_ARGS__));        \
     })
 
+/* Forget the list of live path entries (boot; earlier entries are abandoned). */
+void path_entries_reset(void);
+
 /* The namespace root entry (not referenced), NULL before the root mount. */
 struct path_entry *vfs_namespace_root(void);
 
