@@ -4,7 +4,8 @@
  * A path_entry is a name as it was resolved: the vnode, the mount it is
  * in, and its parent entry, so ".." can climb out of a mounted filesystem
  * and getcwd() can spell the path. Entries are reference counted and not
- * cached (every resolution builds its own chain, sharing the start's).
+ * cached (every resolution builds its own chain, sharing the start's); the
+ * live ones are listed so that rename() can update their names and parents.
  */
 #ifndef RK_PATH_H
 #define RK_PATH_H
@@ -29,8 +30,9 @@ struct path_entry {
     struct path_entry *parent;       /* referenced; NULL for the namespace root */
     struct vnode *vnode;             /* referenced */
     struct mount *mount;             /* the mount the vnode lives in */
+    struct list_node live_link;      /* in the list of live entries (rename updates) */
     size_t name_length;
-    char name[];                     /* not NUL-terminated; "" for the root */
+    char *name;                      /* kmalloc'ed, not NUL-terminated; "" for the root */
 };
 
 void path_get(struct path_entry *entry);
@@ -79,9 +81,25 @@ int path_resolve_parent(struct process *process, int dirfd, const char *path,
 int path_lookup_child(struct path_entry *parent, const char *name, size_t length,
                       struct path_entry **child);
 
+/* path_resolve / path_resolve_parent relative to start (absolute paths from the root). */
+int path_resolve_at(struct process *process, struct path_entry *start, const char *path,
+                    unsigned flags, struct path_entry **result);
+int path_resolve_parent_at(struct process *process, struct path_entry *start, const char *path,
+                           struct path_entry **parent, const char **name, size_t *length,
+                           bool *trailing_slash);
+
 /* A child entry of parent for vnode (takes over the vnode reference). NULL on ENOMEM. */
 struct path_entry *path_child(struct path_entry *parent, struct vnode *vnode, const char *name,
                               size_t length);
+
+/*
+ * A rename of (old_parent, old_name) to (new_parent, new_name) succeeded:
+ * update every live entry naming the moved node (and, for exchange, the
+ * other one) so getcwd() and /proc paths follow.
+ */
+void path_note_rename(struct path_entry *old_parent, const char *old_name, size_t old_length,
+                      struct path_entry *new_parent, const char *new_name, size_t new_length,
+                      bool exchange);
 
 /* Write the absolute path of entry into buffer (NUL-terminated). Returns the length or -ERANGE. */
 long path_format(const struct path_entry *entry, char *buffer, size_t size);
