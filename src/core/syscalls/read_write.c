@@ -141,25 +141,16 @@ long sys_lseek(const uint64_t arguments[6])
     long result;
     if (!file->vnode || (file->flags & O_PATH)) {
         result = file->vnode ? -EBADF : -ESPIPE;
+    } else if (S_ISDIR(file->vnode->type)) {
+        /* Directories: the offset is a readdir cookie; only SET and CUR make sense. */
+        int64_t target = whence == SEEK_SET ? offset : (int64_t)file->offset + offset;
+        result = (whence != SEEK_SET && whence != SEEK_CUR) || target < 0 ? -EINVAL : target;
+        if (result >= 0)
+            file->offset = (uint64_t)result;
     } else {
-        int64_t base = 0;
-        result = 0;
-        if (whence == SEEK_CUR) {
-            base = (int64_t)file->offset;
-        } else if (whence == SEEK_END) {
-            struct vnode_attributes attributes;
-            result = vfs_getattr(file->vnode, &attributes, NULL);
-            base = (int64_t)attributes.size;
-        } else if (whence != SEEK_SET) {
-            result = -EINVAL;
-        }
-        if (result == 0) {
-            int64_t target;
-            if (__builtin_add_overflow(base, offset, &target) || target < 0)
-                result = -EINVAL;
-            else
-                file->offset = (uint64_t)(result = target);
-        }
+        result = VNODE_CALL(file->vnode, seek, file->offset, offset, (int)whence);
+        if (result >= 0)
+            file->offset = (uint64_t)result;
     }
     file_put(file);
     return result;

@@ -5,6 +5,7 @@
  */
 #include <rk/errno.h>
 #include <rk/heap.h>
+#include <rk/pipe.h>
 #include <rk/path.h>
 
 #include "vfs_internal.h"
@@ -82,8 +83,15 @@ int vfs_open_entry(struct path_entry *entry, unsigned flags, struct file **resul
             return -EISDIR;
         if (S_ISLNK(node->type))
             return -ELOOP;
-        if (S_ISFIFO(node->type) || S_ISSOCK(node->type) || S_ISBLK(node->type))
-            return -ENXIO; /* named pipes, sockets, block devices: not yet */
+        if (S_ISFIFO(node->type))
+            return pipe_open_fifo(entry, flags, result);
+        if (S_ISSOCK(node->type))
+            return -ENXIO;
+        if (S_ISCHR(node->type) || S_ISBLK(node->type)) {
+            int error = chardev_open(entry, flags, result);
+            if (error != -ENODEV)
+                return error;
+        }
         int error = VNODE_CALL(node, open, flags);
         if (error < 0)
             return error;

@@ -41,6 +41,14 @@ static inline int file_call_stat(struct file *file, struct vnode_attributes *att
                          : file->ops->stat(file, attributes);
 }
 
+/*
+ * open(2) of a character or block device node at entry: hand it to the
+ * driver registered for its device number. Returns 0 and *result, -ENXIO
+ * when no driver serves the number, or -ENODEV when the node's own vnode
+ * operations should serve it (the filesystem is the driver).
+ */
+int chardev_open(struct path_entry *entry, unsigned flags, struct file **result);
+
 /* Attributes of a node with st_dev filled: getattr through the gate. */
 int vfs_getattr(struct vnode *node, struct vnode_attributes *attributes, uint64_t *device);
 

@@ -108,4 +108,31 @@ int vnode_stub_open(struct vnode *node, unsigned flags) { return 0; }
 
 int vnode_stub_fsync(struct vnode *node) { return 0; }
 
+int64_t vnode_stub_seek(struct vnode *node, uint64_t current, int64_t offset, int whence)
+{
+    int64_t base;
+    if (whence == 0) {
+        base = 0;
+    } else if (whence == 1) {
+        base = (int64_t)current;
+    } else if (whence >= 2 && whence <= 4) {
+        struct vnode_attributes attributes;
+        int error = node->ops->getattr(node, &attributes); /* already inside the gate */
+        if (error < 0)
+            return error;
+        base = (int64_t)attributes.size;
+        if (whence == 3 || whence == 4) { /* SEEK_DATA, SEEK_HOLE: all data, one hole at the end */
+            if (offset < 0 || offset >= base)
+                return -ENXIO;
+            return whence == 3 ? offset : base;
+        }
+    } else {
+        return -EINVAL;
+    }
+    int64_t target;
+    if (__builtin_add_overflow(base, offset, &target) || target < 0)
+        return -EINVAL;
+    return target;
+}
+
 void vnode_stub_release(struct vnode *node) {}

@@ -238,6 +238,7 @@ static const struct vnode_ops devfs_directory_ops = {
     .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = devfs_release,
 };
 
@@ -258,6 +259,7 @@ static const struct vnode_ops devfs_device_vnode_ops = {
     .write = devfs_device_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = devfs_release,
 };
 
@@ -278,6 +280,7 @@ static const struct vnode_ops devfs_symlink_ops = {
     .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = devfs_release,
 };
 

@@ -334,6 +334,7 @@ const struct vnode_ops procfs_process_directory_ops = {
     .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = procfs_release,
 };
 
@@ -354,6 +355,7 @@ const struct vnode_ops procfs_process_file_ops = {
     .write = procfs_file_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = procfs_release,
 };
 
@@ -374,6 +376,7 @@ const struct vnode_ops procfs_process_link_ops = {
     .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = procfs_release,
 };
 
@@ -394,6 +397,7 @@ const struct vnode_ops procfs_fd_directory_ops = {
     .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = procfs_release,
 };
 
@@ -414,5 +418,6 @@ const struct vnode_ops procfs_fd_link_ops = {
     .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = procfs_release,
 };

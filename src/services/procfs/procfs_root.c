@@ -178,6 +178,7 @@ const struct vnode_ops procfs_root_ops = {
     .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = procfs_release,
 };
 
@@ -198,6 +199,7 @@ const struct vnode_ops procfs_system_file_ops = {
     .write = procfs_file_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = procfs_release,
 };
 
@@ -218,5 +220,6 @@ static const struct vnode_ops procfs_self_ops = {
     .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = procfs_release,
 };

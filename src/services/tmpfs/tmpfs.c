@@ -366,6 +366,7 @@ const struct vnode_ops tmpfs_symlink_ops = {
     .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = tmpfs_release,
 };
 
@@ -386,6 +387,7 @@ const struct vnode_ops tmpfs_special_ops = {
     .write = tmpfs_special_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = tmpfs_release,
 };
 

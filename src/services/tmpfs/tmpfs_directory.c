@@ -360,5 +360,6 @@ const struct vnode_ops tmpfs_directory_ops = {
     .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
+    .seek = vnode_stub_seek,
     .release = tmpfs_release,
 };

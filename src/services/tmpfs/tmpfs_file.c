@@ -285,5 +285,6 @@ const struct vnode_ops tmpfs_file_ops = {
     .write = tmpfs_file_write,
     .open = vnode_stub_open,
     .fsync = tmpfs_file_fsync,
+    .seek = vnode_stub_seek,
     .release = tmpfs_release,
 };

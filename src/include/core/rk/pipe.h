@@ -56,6 +56,15 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
 /* True when file is one end of a pipe made by pipe_create(). */
 bool file_is_pipe(const struct file *file);
 
+struct path_entry;
+/*
+ * open(2) of a FIFO node (mknod S_IFIFO) at entry with flags: attach to the
+ * node's pipe (created on first open), with Linux's rules for blocking and
+ * O_NONBLOCK opens. Returns 0 and *result, or -errno (-ENXIO for a
+ * non-blocking write-only open without readers).
+ */
+int pipe_open_fifo(struct path_entry *entry, unsigned flags, struct file **result);
+
 /* Pipes alive now (made and not yet freed); for tests and leak checks. */
 unsigned long pipe_count(void);
 

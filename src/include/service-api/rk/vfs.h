@@ -232,6 +232,14 @@ struct vnode_ops {
     long (*write)(struct vnode *node, struct io_cursor *cursor, uint64_t offset);
     /* Called when a file is opened (devices may refuse: -ENXIO, -ENODEV). */
     int (*open)(struct vnode *node, unsigned flags);
+    /*
+     * lseek(2): the new offset for (offset, whence) from current, or -errno.
+     * whence is SEEK_SET 0, SEEK_CUR 1, SEEK_END 2, SEEK_DATA 3, SEEK_HOLE 4.
+     * vnode_stub_seek is the generic rule: SET/CUR/END against the size from
+     * getattr (a negative result is -EINVAL), and the whole file counts as
+     * data (SEEK_DATA at or past the end is -ENXIO, SEEK_HOLE gives the size).
+     */
+    int64_t (*seek)(struct vnode *node, uint64_t current, int64_t offset, int whence);
     int (*fsync)(struct vnode *node);
 
     /* The last reference is gone (no call may follow). */
@@ -257,6 +265,7 @@ int vnode_stub_setattr(struct vnode *node, const struct vnode_attributes *attrib
 long vnode_stub_read(struct vnode *node, struct io_cursor *cursor, uint64_t offset);
 long vnode_stub_write(struct vnode *node, struct io_cursor *cursor, uint64_t offset);
 int vnode_stub_open(struct vnode *node, unsigned flags);
+int64_t vnode_stub_seek(struct vnode *node, uint64_t current, int64_t offset, int whence);
 int vnode_stub_fsync(struct vnode *node);
 void vnode_stub_release(struct vnode *node);
 
