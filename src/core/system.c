@@ -15,6 +15,8 @@
 #include <rk/thread.h>
 #include <rk/timer.h>
 
+#include "vfs/vfs_internal.h"
+
 static const char *platform_name = "unknown";
 static const char *boot_command_line = "";
 static uint64_t random_state[2] = { 0x853c49e6748fea9bull, 0xda3e39cb94b95bdbull };
@@ -163,9 +165,22 @@ long system_process_fd_path(int pid, int fd, char *buffer, size_t size)
     if (fd < 0 || fd >= PROCESS_FD_LIMIT || !process->fds->files[fd])
         return -EBADF;
     struct file *file = process->fds->files[fd];
-    if (file->path)
-        return path_format(file->path, buffer, size);
-    int length = rk_snprintf(buffer, size, "pipe:[%lu]", (unsigned long)((uintptr_t)file->private >> 4));
+    struct vnode_attributes attributes;
+    memset(&attributes, 0, sizeof attributes);
+    if (file->path) {
+        long length = path_format(file->path, buffer, size);
+        static const char deleted[] = " (deleted)";
+        if (length >= 0 && file->vnode && vfs_getattr(file->vnode, &attributes, NULL) == 0 &&
+            attributes.link_count == 0 && !S_ISDIR(attributes.mode)) {
+            if ((size_t)length + sizeof deleted > size)
+                return -ERANGE;
+            memcpy(buffer + length, deleted, sizeof deleted);
+            length += (long)sizeof deleted - 1;
+        }
+        return length;
+    }
+    file_call_stat(file, &attributes);
+    int length = rk_snprintf(buffer, size, "pipe:[%llu]", (unsigned long long)attributes.inode_number);
     return length < (int)size ? length : -ERANGE;
 }
 

@@ -36,7 +36,9 @@ static long chmod_path(int dirfd, uintptr_t address, uint32_t mode)
     long result = resolve_user_path(dirfd, address, RESOLVE_FOLLOW, &entry);
     if (result < 0)
         return result;
-    result = change_mode(entry->vnode, mode);
+    result = path_check_writable(entry);
+    if (result == 0)
+        result = change_mode(entry->vnode, mode);
     path_put(entry);
     return result;
 }
@@ -135,7 +137,9 @@ long sys_truncate(const uint64_t arguments[6])
     long result = resolve_user_path(AT_FDCWD, ARGUMENT_ADDRESS(0), RESOLVE_FOLLOW, &entry);
     if (result < 0)
         return result;
-    result = set_size(entry->vnode, (int64_t)arguments[1], false);
+    result = path_check_writable(entry);
+    if (result == 0)
+        result = set_size(entry->vnode, (int64_t)arguments[1], false);
     path_put(entry);
     return result;
 }

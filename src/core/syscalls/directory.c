@@ -43,7 +43,7 @@ static long make_directory(int dirfd, uintptr_t path_address, uint32_t mode)
         return result;
     if (length == 0 || is_dot(name, length) || is_dot_dot(name, length)) {
         result = -EEXIST;
-    } else {
+    } else if ((result = path_check_writable(parent)) == 0) {
         struct vnode *node = NULL;
         uint32_t final_mode = mode & ~process_current()->umask & (S_IALLUGO);
         result = VNODE_CALL(parent->vnode, mkdir, name, length, final_mode, &node);
@@ -85,7 +85,7 @@ static long make_node(int dirfd, uintptr_t path_address, uint32_t mode, uint64_t
         return result;
     if (length == 0 || is_dot(name, length) || is_dot_dot(name, length)) {
         result = -EEXIST;
-    } else {
+    } else if ((result = path_check_writable(parent)) == 0) {
         struct vnode *node = NULL;
         uint32_t final_mode = type | (mode & ~process_current()->umask & S_IALLUGO);
         uint64_t rdev = (type == S_IFCHR || type == S_IFBLK) ? device : 0;
@@ -136,6 +136,8 @@ long vfs_remove_directory(int dirfd, uintptr_t path_address)
                 result = -EBUSY;
             path_put(child);
         }
+        if (result == 0)
+            result = path_check_writable(parent);
         if (result == 0)
             result = VNODE_CALL(parent->vnode, rmdir, name, length);
     }

@@ -55,7 +55,7 @@ static long remove_name(int dirfd, uintptr_t path_address)
             result = S_ISDIR(child->vnode->type) ? -EISDIR : -ENOTDIR;
             path_put(child);
         }
-    } else {
+    } else if ((result = path_check_writable(target.parent)) == 0) {
         result = VNODE_CALL(target.parent->vnode, unlink, target.name, target.length);
     }
     parent_name_put(&target);
@@ -105,7 +105,7 @@ static long make_link(int old_dirfd, uintptr_t old_address, int new_dirfd, uintp
         result = -ENOENT;
     else if (existing->vnode->superblock != target.parent->vnode->superblock)
         result = -EXDEV;
-    else
+    else if ((result = path_check_writable(target.parent)) == 0)
         result = VNODE_CALL(target.parent->vnode, link, target.name, target.length, existing->vnode);
     parent_name_put(&target);
     path_put(existing);
@@ -139,9 +139,16 @@ static long make_symlink(uintptr_t target_address, int dirfd, uintptr_t path_add
         kfree(link_target);
         return result;
     }
-    if (target.length == 0 || is_dot_or_dot_dot(target.name, target.length) || target.trailing_slash) {
+    if (target.length == 0 || is_dot_or_dot_dot(target.name, target.length)) {
         result = -EEXIST;
-    } else {
+    } else if (target.trailing_slash) {
+        struct path_entry *existing;
+        result = path_lookup_child(target.parent, target.name, target.length, &existing);
+        if (result == 0) {
+            path_put(existing);
+            result = -EEXIST;
+        }
+    } else if ((result = path_check_writable(target.parent)) == 0) {
         struct vnode *node = NULL;
         result = VNODE_CALL(target.parent->vnode, symlink, target.name, target.length, link_target,
                             &node);
@@ -172,7 +179,20 @@ static long read_link(int dirfd, uintptr_t path_address, uintptr_t buffer, long 
     if (is_error_pointer(path))
         return pointer_error(path);
     struct path_entry *entry;
-    long result = path_resolve(process_current(), dirfd, path, RESOLVE_EMPTY_PATH, &entry);
+    long result;
+    if (path[0] == '\0' && dirfd != AT_FDCWD) {
+        /* An empty path reads the link dirfd itself names (an O_PATH|O_NOFOLLOW descriptor). */
+        struct file *file = syscall_file(dirfd);
+        result = !file ? -EBADF : (file->path && S_ISLNK(file->path->vnode->type)) ? 0 : -ENOENT;
+        if (result == 0) {
+            entry = file->path;
+            path_get(entry);
+        }
+        if (file)
+            file_put(file);
+    } else {
+        result = path_resolve(process_current(), dirfd, path, 0, &entry);
+    }
     kfree(path);
     if (result < 0)
         return result;
@@ -232,18 +252,35 @@ static long rename_entry(int old_dirfd, uintptr_t old_address, int new_dirfd, ui
         result = (flags & RENAME_NOREPLACE) ? -EEXIST : -EBUSY;
     else if (from.parent->vnode->superblock != to.parent->vnode->superblock)
         result = -EXDEV;
+    bool source_is_directory = false;
     if (result == 0) {
         /* The source must exist; trailing slashes demand directories. */
         struct path_entry *source;
         result = path_lookup_child(from.parent, from.name, from.length, &source);
         if (result == 0) {
-            if ((from.trailing_slash || to.trailing_slash) && !S_ISDIR(source->vnode->type))
+            source_is_directory = S_ISDIR(source->vnode->type);
+            if ((from.trailing_slash || to.trailing_slash) && !source_is_directory)
                 result = -ENOTDIR;
             else if (source->mount && source->vnode == source->mount->root)
                 result = -EBUSY;
             path_put(source);
         }
     }
+    if (result == 0) {
+        /* Type mismatches come first, then a mount point cannot be replaced or exchanged. */
+        struct path_entry *target;
+        if (path_lookup_child(to.parent, to.name, to.length, &target) == 0) {
+            bool target_is_directory = S_ISDIR(target->vnode->type);
+            if (!(flags & RENAME_EXCHANGE) && !(flags & RENAME_NOREPLACE) &&
+                source_is_directory != target_is_directory)
+                result = source_is_directory ? -ENOTDIR : -EISDIR;
+            else if (target->mount && target->vnode == target->mount->root)
+                result = -EBUSY;
+            path_put(target);
+        }
+    }
+    if (result == 0)
+        result = path_check_writable(from.parent);
     if (result == 0)
         result = VNODE_CALL(from.parent->vnode, rename, from.name, from.length, to.parent->vnode,
                             to.name, to.length, flags);

@@ -65,6 +65,8 @@ long sys_mount(const uint64_t arguments[6])
     }
     if (result == 0)
         result = mount_filesystem(type, source[0] ? source : "none", target, options);
+    if (result == 0 && (flags & MS_RDONLY))
+        target->vnode->mounted_here->read_only = true;
     if (target)
         path_put(target);
     if (!is_error_pointer(options))

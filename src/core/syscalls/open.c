@@ -46,7 +46,9 @@ static int open_or_create(struct process *process, int dirfd, struct path_entry 
     if (error == -ENOENT) {
         struct vnode *node = NULL;
         uint32_t create_mode = S_IFREG | (mode & ~process->umask & S_IALLUGO);
-        error = VNODE_CALL(parent->vnode, create, name, length, create_mode, 0, &node);
+        error = path_check_writable(parent);
+        if (error == 0)
+            error = VNODE_CALL(parent->vnode, create, name, length, create_mode, 0, &node);
         if (error == 0) {
             child = path_child(parent, node, name, length);
             error = child ? 0 : -ENOMEM;
@@ -125,6 +127,13 @@ static long do_open(int dirfd, const char *path, unsigned flags, uint32_t mode)
     if ((flags & O_DIRECTORY) && !S_ISDIR(entry->vnode->type)) {
         path_put(entry);
         return -ENOTDIR;
+    }
+    unsigned access = flags & O_ACCMODE;
+    bool writes = access == O_WRONLY || access == O_RDWR || (flags & O_TRUNC);
+    bool on_filesystem = S_ISREG(entry->vnode->type) || S_ISDIR(entry->vnode->type);
+    if (writes && !(flags & O_PATH) && on_filesystem && (error = path_check_writable(entry)) < 0) {
+        path_put(entry);
+        return error;
     }
     if ((flags & O_TRUNC) && !(flags & O_PATH) && S_ISREG(entry->vnode->type)) {
         /* Like Linux's O_TRUNC: the times change even when the file was empty. */

@@ -20,15 +20,22 @@ static long file_transfer(struct file *file, struct io_cursor *cursor, uint64_t 
     return write ? file->ops->write(file, cursor, offset) : file->ops->read(file, cursor, offset);
 }
 
-/* -EBADF unless file was opened for the direction. */
+/* -EBADF unless file was opened for the direction (access mode 3 allows neither). */
 static int check_access(const struct file *file, bool write)
 {
     unsigned access = file->flags & O_ACCMODE;
-    if (file->flags & O_PATH)
+    if (file->flags & O_PATH || access == O_ACCMODE)
         return -EBADF;
     if (write ? access == O_RDONLY : access == O_WRONLY)
         return -EBADF;
     return 0;
+}
+
+/* Linux's access_ok(): the whole range lies in user space. */
+static bool user_range_ok(uintptr_t base, size_t length)
+{
+    uintptr_t end;
+    return !__builtin_add_overflow(base, length, &end) && end <= platform_user_address_end();
 }
 
 /*
@@ -46,6 +53,14 @@ static long transfer(int fd, struct io_segment *segments, size_t count, const in
         result = -ESPIPE;
     if (result == 0 && position && *position < 0)
         result = -EINVAL;
+    if (result == 0) {
+        /* rw_verify_area(): the end of the transfer must not pass the largest offset. */
+        struct io_cursor cursor = { .segments = segments, .segment_count = count, .user = true };
+        int64_t start = position ? *position : (int64_t)file->offset;
+        int64_t end;
+        if (file->vnode && __builtin_add_overflow(start, (int64_t)io_remaining(&cursor), &end))
+            result = -EINVAL;
+    }
     if (result == 0) {
         struct io_cursor cursor = { .segments = segments, .segment_count = count, .user = true };
         if (io_remaining(&cursor) == 0 && !(file->vnode && S_ISDIR(file->vnode->type))) {
@@ -68,6 +83,14 @@ static long transfer(int fd, struct io_segment *segments, size_t count, const in
 /* One-segment transfer for read/write/pread/pwrite. */
 static long transfer_one(int fd, uintptr_t buffer, size_t length, const int64_t *position, bool write)
 {
+    if (!user_range_ok(buffer, length)) {
+        struct file *file = syscall_file(fd);
+        if (!file)
+            return -EBADF;
+        long result = check_access(file, write);
+        file_put(file);
+        return result < 0 ? result : -EFAULT;
+    }
     struct io_segment segment = { .base = buffer, .length = length > MAX_TRANSFER ? MAX_TRANSFER : length };
     return transfer(fd, &segment, 1, position, write);
 }
@@ -116,10 +139,13 @@ static long vector_transfer(const uint64_t arguments[6], bool write)
     long result = copy_from_user(segments, vector, count * sizeof *segments);
     size_t total = 0;
     for (unsigned long i = 0; result == 0 && i < count; i++) {
-        if (segments[i].length > MAX_TRANSFER - total || (int64_t)segments[i].length < 0)
+        if ((int64_t)segments[i].length < 0)
             result = -EINVAL;
-        else
-            total += segments[i].length;
+        else if (!user_range_ok(segments[i].base, segments[i].length))
+            result = -EFAULT;
+        else if (segments[i].length > MAX_TRANSFER - total)
+            segments[i].length = MAX_TRANSFER - total; /* Linux truncates the total */
+        total += segments[i].length;
     }
     if (result == 0)
         result = transfer(fd, segments, count, NULL, write);

@@ -50,9 +50,10 @@ int mount_filesystem(const char *type, const char *source, struct path_entry *mo
         kfree(mount);
         return -ENOMEM;
     }
+    rk_strlcpy(mount->source, source ? source : "none", sizeof mount->source);
     superblock->service = service;
     superblock->device = device_number(0, next_anonymous_device++);
-    superblock->source = source ? source : "none";
+    superblock->source = mount->source;
     int error = SERVICE_CALL(service, struct filesystem_ops, mount, superblock, options ? options : "");
     if (error == 0 && (!superblock->root || !S_ISDIR(superblock->root->type))) {
         klog(KLOG_ERROR, "mount: %s returned no root directory", type);
@@ -84,28 +85,69 @@ int mount_filesystem(const char *type, const char *source, struct path_entry *mo
     return 0;
 }
 
+#define MNT_FORCE 1
+#define MNT_DETACH 2
+#define MNT_EXPIRE 4
+
+/* Tear a mount down: drop its root and let the filesystem free the instance. */
+static void mount_destroy(struct mount *mount)
+{
+    struct superblock *superblock = mount->superblock;
+    vnode_put(mount->root);
+    SERVICE_CALL_VOID(superblock->service, struct filesystem_ops, unmount, superblock);
+    kfree(superblock);
+    kfree(mount);
+}
+
+/* Take mount out of the tree (it stays allocated). */
+static void mount_detach(struct mount *mount)
+{
+    mount->mountpoint->vnode->mounted_here = NULL;
+    list_remove(&mount->link);
+    path_put(mount->mountpoint);
+    mount->mountpoint = NULL;
+    mount->detached = true;
+}
+
 int mount_remove(struct path_entry *entry, unsigned flags)
 {
     struct mount *mount = entry->mount;
     int error = 0;
     if (!mount || entry->vnode != mount->root)
         error = -EINVAL;
+    else if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
+        error = -EINVAL;
+    else if (!mount->mountpoint && (flags & MNT_DETACH))
+        error = -EINVAL;
     else if (!mount->mountpoint)
-        error = -EBUSY; /* the namespace root */
-    else if (mount->root->references > 2) /* the mount's reference and the caller's entry */
+        mount->read_only = true; /* Linux: unmounting "/" remounts it read-only */
+    else if (flags & MNT_EXPIRE)
+        error = -EAGAIN;         /* first call only marks the mount in Linux */
+    else if (mount->root->references > 2 && !(flags & MNT_DETACH)) /* the mount's and the caller's */
         error = -EBUSY;
-    path_put(entry);
-    if (error < 0)
+    if (error < 0 || !mount->mountpoint) {
+        path_put(entry);
         return error;
-    mount->mountpoint->vnode->mounted_here = NULL;
-    list_remove(&mount->link);
-    path_put(mount->mountpoint);
-    struct superblock *superblock = mount->superblock;
-    vnode_put(mount->root);
-    SERVICE_CALL_VOID(superblock->service, struct filesystem_ops, unmount, superblock);
-    kfree(superblock);
-    kfree(mount);
+    }
+    /*
+     * Out of the tree now; the filesystem goes when the last entry on its
+     * root is freed (path_put calls mount_release_if_unused), which is at
+     * once unless MNT_DETACH left users behind.
+     */
+    mount_detach(mount);
+    path_put(entry);
     return 0;
+}
+
+void mount_release_if_unused(struct mount *mount)
+{
+    if (mount->detached && mount->root->references == 1)
+        mount_destroy(mount);
+}
+
+int path_check_writable(const struct path_entry *entry)
+{
+    return entry->mount && entry->mount->read_only ? -EROFS : 0;
 }
 
 size_t system_mount_list(struct mount_info *mounts, size_t max)

@@ -64,10 +64,14 @@ void path_put(struct path_entry *entry)
         if (!last)
             return;
         struct path_entry *parent = entry->parent;
+        struct mount *mount = entry->mount;
+        bool detached_root = mount && mount->detached && entry->vnode == mount->root;
         list_remove(&entry->live_link);
         vnode_put(entry->vnode);
         kfree(entry->name);
         kfree(entry);
+        if (detached_root)
+            mount_release_if_unused(mount);
         entry = parent;
     }
 }

@@ -166,3 +166,38 @@ static struct service procfs_service = {
 
 /* Register the proc service (procfs.h). Returns 0 or services_register()'s error. */
 int procfs_service_register(void) { return services_register(&procfs_service); }
+
+/* -EEXIST when directory has name, else -ENOENT (what proc gives for new names). */
+static int procfs_refuse_name(struct vnode *directory, const char *name, size_t length)
+{
+    struct vnode *existing = NULL;
+    if (directory->ops->lookup(directory, name, length, &existing) == 0) {
+        vnode_put(existing);
+        return -EEXIST;
+    }
+    return -ENOENT;
+}
+
+int procfs_refuse_create(struct vnode *directory, const char *name, size_t length, uint32_t mode,
+                         uint64_t device, struct vnode **result)
+{
+    return procfs_refuse_name(directory, name, length);
+}
+
+int procfs_refuse_mkdir(struct vnode *directory, const char *name, size_t length, uint32_t mode,
+                        struct vnode **result)
+{
+    return procfs_refuse_name(directory, name, length);
+}
+
+int procfs_refuse_symlink(struct vnode *directory, const char *name, size_t length,
+                          const char *target, struct vnode **result)
+{
+    return procfs_refuse_name(directory, name, length);
+}
+
+int procfs_refuse_link(struct vnode *directory, const char *name, size_t length,
+                       struct vnode *target)
+{
+    return procfs_refuse_name(directory, name, length);
+}

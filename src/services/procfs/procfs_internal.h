@@ -133,6 +133,19 @@ void procfs_fill_attributes(struct vnode *vnode, uint32_t mode, uint32_t uid, ui
 
 /* Shared operations. */
 void procfs_release(struct vnode *vnode);
+
+/*
+ * New names in proc directories: Linux's proc lookup fails for unknown
+ * names, so creating one gives -ENOENT (an existing name -EEXIST).
+ */
+int procfs_refuse_create(struct vnode *directory, const char *name, size_t length, uint32_t mode,
+                         uint64_t device, struct vnode **result);
+int procfs_refuse_mkdir(struct vnode *directory, const char *name, size_t length, uint32_t mode,
+                        struct vnode **result);
+int procfs_refuse_symlink(struct vnode *directory, const char *name, size_t length,
+                          const char *target, struct vnode **result);
+int procfs_refuse_link(struct vnode *directory, const char *name, size_t length,
+                       struct vnode *target);
 long procfs_file_read(struct vnode *vnode, struct io_cursor *cursor, uint64_t offset);
 long procfs_file_write(struct vnode *vnode, struct io_cursor *cursor, uint64_t offset);
 

@@ -163,10 +163,10 @@ static long procfs_self_readlink(struct vnode *link, char *buffer, size_t size)
 
 const struct vnode_ops procfs_root_ops = {
     .lookup = procfs_root_lookup,
-    .create = vnode_stub_create,
-    .mkdir = vnode_stub_mkdir,
-    .symlink = vnode_stub_symlink,
-    .link = vnode_stub_link,
+    .create = procfs_refuse_create,
+    .mkdir = procfs_refuse_mkdir,
+    .symlink = procfs_refuse_symlink,
+    .link = procfs_refuse_link,
     .unlink = vnode_stub_remove,
     .rmdir = vnode_stub_remove,
     .rename = vnode_stub_rename,
