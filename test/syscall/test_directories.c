@@ -357,6 +357,101 @@ static void dot_dot_at_the_root_stays_at_the_root(void **state)
     CHECK(inode_of("/.."), inode_of("/"));
 }
 
+static void getdents64_while_entries_are_removed(void **state)
+{
+    /* rm -r's pattern: remove what each call returned, then read on. */
+    create_directory("/dir");
+    char path[64];
+    for (int i = 0; i < 30; i++) {
+        snprintf(path, sizeof path, "/dir/e%02d", i);
+        create_file(path, "");
+    }
+    long fd = OK(open_path("/dir", O_RDONLY | O_DIRECTORY, 0));
+    bool seen[30] = { false };
+    int calls = 0;
+    for (;;) {
+        struct test_dirent records[8];
+        size_t count;
+        long bytes = OK(getdents_fd((int)fd, 5 * 24 + 8, records, 8, &count)); /* <= 5 records */
+        if (bytes == 0)
+            break;
+        assert_true(++calls < 40);
+        for (size_t i = 0; i < count; i++) {
+            int number;
+            if (records[i].name[0] == '.')
+                continue;
+            if (sscanf(records[i].name, "e%d", &number) != 1 || number < 0 || number >= 30)
+                fail_msg("unexpected entry %s", records[i].name);
+            if (seen[number])
+                fail_msg("entry %s returned twice", records[i].name);
+            seen[number] = true;
+            snprintf(path, sizeof path, "/dir/%s", records[i].name);
+            CHECK(sys(SYS_unlink, U(path)), 0);
+        }
+    }
+    for (int i = 0; i < 30; i++)
+        if (!seen[i])
+            fail_msg("entry e%02d was skipped", i);
+    CHECK(sys(SYS_rmdir, U("/dir")), 0);
+}
+
+static void getdents64_does_not_return_entries_removed_meanwhile(void **state)
+{
+    create_directory("/dir");
+    char path[64];
+    for (int i = 0; i < 12; i++) {
+        snprintf(path, sizeof path, "/dir/e%02d", i);
+        create_file(path, "");
+    }
+    long fd = OK(open_path("/dir", O_RDONLY | O_DIRECTORY, 0));
+    struct test_dirent records[16];
+    size_t count;
+    OK(getdents_fd((int)fd, 5 * 24 + 8, records, 16, &count)); /* <= 5 records */
+    bool seen[12] = { false };
+    int number;
+    for (size_t i = 0; i < count; i++)
+        if (sscanf(records[i].name, "e%d", &number) == 1)
+            seen[number] = true;
+    /* Remove every other entry not returned yet. */
+    bool removed[12] = { false };
+    bool keep = false;
+    for (int i = 0; i < 12; i++) {
+        if (seen[i])
+            continue;
+        if (!keep) {
+            snprintf(path, sizeof path, "/dir/e%02d", i);
+            CHECK(sys(SYS_unlink, U(path)), 0);
+            removed[i] = true;
+        }
+        keep = !keep;
+    }
+    for (;;) {
+        long bytes = OK(getdents_fd((int)fd, 5 * 24 + 8, records, 16, &count));
+        if (bytes == 0)
+            break;
+        for (size_t i = 0; i < count; i++) {
+            if (sscanf(records[i].name, "e%d", &number) != 1)
+                fail_msg("%s after the first call", records[i].name);
+            if (removed[number])
+                fail_msg("removed entry %s returned", records[i].name);
+            if (seen[number])
+                fail_msg("entry %s returned twice", records[i].name);
+            seen[number] = true;
+        }
+    }
+    for (int i = 0; i < 12; i++)
+        if (!seen[i] && !removed[i])
+            fail_msg("entry e%02d was skipped", i);
+}
+
+static void mkdir_over_a_symlink_to_a_directory_is_eexist(void **state)
+{
+    create_directory("/dir");
+    create_symlink("/dir", "/dirlink");
+    CHECK(sys(SYS_mkdir, U("/dirlink"), 0755), -EEXIST);
+    CHECK(sys(SYS_mkdir, U("/dirlink/"), 0755), -EEXIST);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +469,9 @@ int main(void)
         SYSCALL_TEST(getdents64_resumes_across_calls),
         SYSCALL_TEST(getdents64_errors),
         SYSCALL_TEST(getdents64_does_not_list_removed_entries),
+        SYSCALL_TEST(getdents64_while_entries_are_removed),
+        SYSCALL_TEST(getdents64_does_not_return_entries_removed_meanwhile),
+        SYSCALL_TEST(mkdir_over_a_symlink_to_a_directory_is_eexist),
         SYSCALL_TEST(chdir_makes_relative_paths_start_there),
         SYSCALL_TEST(chdir_errors),
         SYSCALL_TEST(chdir_through_a_symlink_reports_the_real_path),

@@ -419,6 +419,30 @@ static void mknod_refuses_directories_and_unknown_types(void **state)
     CHECK(path_exists("/dir"), false);
 }
 
+static void access_mode_three_allows_neither_reading_nor_writing(void **state)
+{
+    create_file("/file", "data");
+    long fd = OK(open_path("/file", O_ACCMODE, 0));
+    char byte;
+    CHECK(read_fd((int)fd, &byte, 1), -EBADF);
+    CHECK(write_text((int)fd, "x"), -EBADF);
+    CHECK(sys(SYS_fcntl, fd, F_GETFL), O_ACCMODE | O_LARGEFILE);
+    char text[8];
+    CHECK(read_file("/file", text, sizeof text), 4);
+}
+
+static void o_path_descriptors_refuse_lseek_and_keep_o_directory(void **state)
+{
+    create_directory("/dir");
+    create_file("/file", "x");
+    long fd = OK(open_path("/file", O_PATH, 0));
+    CHECK(sys(SYS_lseek, fd, 0, SEEK_SET), -EBADF);
+    long dirfd = OK(open_path("/dir", O_PATH | O_DIRECTORY, 0));
+    CHECK(sys(SYS_fcntl, dirfd, F_GETFL), O_PATH | O_DIRECTORY);
+    CHECK(sys(SYS_fchdir, dirfd), 0);
+    CHECK(path_exists("../file"), true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -451,6 +475,8 @@ int main(void)
         SYSCALL_TEST(open_with_a_bad_path_pointer_is_efault),
         SYSCALL_TEST(open_with_overlong_names_is_enametoolong),
         SYSCALL_TEST(unknown_open_flags_are_ignored),
+        SYSCALL_TEST(access_mode_three_allows_neither_reading_nor_writing),
+        SYSCALL_TEST(o_path_descriptors_refuse_lseek_and_keep_o_directory),
         SYSCALL_TEST(mknod_makes_regular_files_and_fifos),
         SYSCALL_TEST(mknod_device_nodes_record_the_device_number),
         SYSCALL_TEST(mknod_refuses_directories_and_unknown_types),

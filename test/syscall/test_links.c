@@ -408,6 +408,55 @@ static void renaming_a_directory_updates_its_dot_dot(void **state)
     CHECK(st.st_nlink, 3);
 }
 
+static uint64_t link_count(const char *path)
+{
+    struct test_stat st;
+    CHECK(lstat_path(path, &st), 0);
+    return st.st_nlink;
+}
+
+static void rename_of_directories_keeps_parent_link_counts(void **state)
+{
+    create_directory("/p");
+    create_directory("/p/a");
+    create_directory("/p/b");
+    create_directory("/q");
+    CHECK(link_count("/p"), 4);
+    CHECK(sys(SYS_rename, U("/p/a"), U("/p/b")), 0); /* over an empty directory */
+    CHECK(link_count("/p"), 3);
+    CHECK(sys(SYS_rename, U("/p/b"), U("/q/b")), 0);
+    CHECK(link_count("/p"), 2);
+    CHECK(link_count("/q"), 3);
+    CHECK(link_count("/q/b"), 2);
+}
+
+static void rename_exchange_of_a_file_and_a_directory_fixes_link_counts(void **state)
+{
+    create_directory("/d1");
+    create_directory("/d1/sub");
+    create_directory("/d2");
+    create_file("/d2/file", "");
+    CHECK(sys(SYS_renameat2, AT_FDCWD, U("/d1/sub"), AT_FDCWD, U("/d2/file"), RENAME_EXCHANGE), 0);
+    CHECK(link_count("/d1"), 2);
+    CHECK(link_count("/d2"), 3);
+    CHECK(inode_of("/d2/file/.."), inode_of("/d2"));
+    struct test_stat st;
+    CHECK(lstat_path("/d1/sub", &st), 0);
+    CHECK(st.st_mode & S_IFMT, S_IFREG);
+}
+
+static void replacing_a_hard_link_decrements_its_inode(void **state)
+{
+    create_file("/c", "c");
+    CHECK(sys(SYS_link, U("/c"), U("/b")), 0);
+    CHECK(link_count("/c"), 2);
+    create_file("/a", "a");
+    CHECK(sys(SYS_rename, U("/a"), U("/b")), 0);
+    CHECK(link_count("/c"), 1);
+    CHECK(sys(SYS_unlink, U("/b")), 0);
+    CHECK(link_count("/c"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +488,9 @@ int main(void)
         SYSCALL_TEST(renameat2_flag_errors),
         SYSCALL_TEST(renameat_resolves_relative_to_dirfds),
         SYSCALL_TEST(renaming_a_directory_updates_its_dot_dot),
+        SYSCALL_TEST(rename_of_directories_keeps_parent_link_counts),
+        SYSCALL_TEST(rename_exchange_of_a_file_and_a_directory_fixes_link_counts),
+        SYSCALL_TEST(replacing_a_hard_link_decrements_its_inode),
     };
     return RUN_SYSCALL_TESTS("syscall-links", tests);
 }

@@ -338,6 +338,78 @@ static void large_writes_span_many_pages(void **state)
     CHECK(st.st_blocks, 10 * 8); /* bytes 0..40099: ten pages */
 }
 
+static void huge_offsets_in_a_sparse_file(void **state)
+{
+    long fd = OK(open_path("/file", O_RDWR | O_CREAT, 0644));
+    const int64_t far = (int64_t)1 << 40;
+    CHECK(pwrite_fd((int)fd, "far", 3, far), 3);
+    struct test_stat st;
+    CHECK(fstat_fd((int)fd, &st), 0);
+    CHECK(st.st_size, far + 3);
+    CHECK(st.st_blocks, 8);
+    char text[4] = { 0 };
+    CHECK(pread_fd((int)fd, text, 3, far), 3);
+    assert_string_equal(text, "far");
+    CHECK(sys(SYS_ftruncate, fd, (int64_t)1 << 62), 0);
+    CHECK(fstat_fd((int)fd, &st), 0);
+    CHECK(st.st_size, (int64_t)1 << 62);
+    CHECK(pread_fd((int)fd, text, 3, ((int64_t)1 << 62) - 1), 1);
+    CHECK(sys(SYS_lseek, fd, ((int64_t)1 << 62) + 10, SEEK_SET), ((int64_t)1 << 62) + 10);
+    CHECK(read_fd((int)fd, text, 1), 0);
+}
+
+static void transfers_whose_end_overflows_the_offset_are_einval(void **state)
+{
+    long fd = OK(open_path("/file", O_RDWR | O_CREAT, 0644));
+    char byte;
+    CHECK(pwrite_fd((int)fd, "x", 1, INT64_MAX), -EINVAL);
+    CHECK(pread_fd((int)fd, &byte, 1, INT64_MAX), -EINVAL);
+    CHECK(pwrite_fd((int)fd, "xy", 2, INT64_MAX - 1), -EINVAL);
+    CHECK(sys(SYS_lseek, fd, INT64_MAX, SEEK_SET), INT64_MAX);
+    CHECK(write_text((int)fd, "x"), -EINVAL);
+    CHECK(read_fd((int)fd, &byte, 1), -EINVAL);
+    CHECK(sys(SYS_lseek, fd, 1, SEEK_CUR), -EINVAL); /* would overflow */
+    struct test_stat st;
+    CHECK(fstat_fd((int)fd, &st), 0);
+    CHECK(st.st_size, 0);
+}
+
+static void appends_through_two_descriptions_interleave(void **state)
+{
+    create_file("/log", "");
+    long first = OK(open_path("/log", O_WRONLY | O_APPEND, 0));
+    long second = OK(open_path("/log", O_WRONLY | O_APPEND, 0));
+    CHECK(write_text((int)first, "1"), 1);
+    CHECK(write_text((int)second, "22"), 2);
+    CHECK(write_text((int)first, "333"), 3);
+    CHECK(sys(SYS_lseek, first, 0, SEEK_CUR), 6);
+    CHECK(sys(SYS_lseek, second, 0, SEEK_CUR), 3);
+    char text[16];
+    CHECK(read_file("/log", text, sizeof text), 6);
+    assert_string_equal(text, "122333");
+}
+
+static void a_count_that_wraps_the_address_space_is_efault(void **state)
+{
+    long fd = open_file_with("/file", "0123456789", O_RDWR);
+    uintptr_t buffer = user_alloc(16);
+    CHECK(sys(SYS_read, fd, buffer, (uint64_t)-1), -EFAULT);
+    CHECK(sys(SYS_write, fd, buffer, (uint64_t)-1), -EFAULT);
+    CHECK(sys(SYS_lseek, fd, 0, SEEK_CUR), 0);
+    /* A huge count that stays inside the user half is clamped, not refused. */
+    CHECK(sys(SYS_read, fd, buffer, (uint64_t)1 << 31), 10);
+}
+
+static void seek_data_and_seek_hole_find_the_written_pages(void **state)
+{
+    long fd = OK(open_path("/sparse", O_RDWR | O_CREAT, 0644));
+    CHECK(pwrite_fd((int)fd, "data", 4, 1 << 20), 4);
+    CHECK(sys(SYS_lseek, fd, 0, 3 /* SEEK_DATA */), 1 << 20);
+    CHECK(sys(SYS_lseek, fd, 0, 4 /* SEEK_HOLE */), 0);
+    CHECK(sys(SYS_lseek, fd, 1 << 20, 4 /* SEEK_HOLE */), (1 << 20) + 4);
+    CHECK(sys(SYS_lseek, fd, (1 << 20) + 4, 3 /* SEEK_DATA */), -ENXIO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +436,11 @@ int main(void)
         SYSCALL_TEST(writes_through_one_description_are_seen_by_another),
         SYSCALL_TEST(overwriting_in_the_middle_keeps_the_size),
         SYSCALL_TEST(large_writes_span_many_pages),
+        SYSCALL_TEST(huge_offsets_in_a_sparse_file),
+        SYSCALL_TEST(transfers_whose_end_overflows_the_offset_are_einval),
+        SYSCALL_TEST(appends_through_two_descriptions_interleave),
+        SYSCALL_TEST(a_count_that_wraps_the_address_space_is_efault),
+        SYSCALL_TEST(seek_data_and_seek_hole_find_the_written_pages),
     };
     return RUN_SYSCALL_TESTS("syscall-readwrite", tests);
 }
