@@ -1,17 +1,22 @@
 /*
- * pipe.c — anonymous pipes: a 64 KiB byte ring, two wait queues and the
- * reader/writer counts, behind one const file_ops table. Semantics and the
- * locking rule are in rk/pipe.h.
+ * pipe.c — pipes: a 64 KiB byte ring, two wait queues and the reader/writer
+ * counts, behind one const file_ops table; anonymous (pipe_create) or
+ * named (pipe_open_fifo, one pipe per FIFO vnode found through a small
+ * table). Semantics and the locking rules are in rk/pipe.h.
  */
 #include <rk/compiler.h>
 #include <rk/errno.h>
 #include <rk/heap.h>
+#include <rk/list.h>
+#include <rk/path.h>
 #include <rk/pipe.h>
 #include <rk/platform.h>
 #include <rk/process.h>
 #include <rk/spinlock.h>
 #include <rk/usercopy.h>
 #include <rk/waitqueue.h>
+
+#include "vfs/vfs_internal.h"
 
 /* The ring index arithmetic below relies on this. */
 _Static_assert((PIPE_CAPACITY & (PIPE_CAPACITY - 1)) == 0, "pipe capacity is a power of two");
@@ -26,12 +31,26 @@ struct pipe {
     unsigned writers;                    /* descriptions that may write */
     struct wait_queue readers_waiting;   /* readers sleeping for data (or end of file) */
     struct wait_queue writers_waiting;   /* writers sleeping for room (or a lost reader) */
-    uint64_t inode_number;               /* fixed at creation, shown by fstat */
-    struct kernel_time created;          /* fstat's three timestamps */
+    uint64_t inode_number;               /* anonymous: fixed at creation, shown by fstat */
+    struct kernel_time created;          /* anonymous: fstat's three timestamps */
+    /* Named pipes only (fifo_node is NULL for anonymous ones). */
+    struct vnode *fifo_node;             /* referenced; set before the pipe enters the table */
+    struct list_node fifo_link;          /* in fifo_table (guarded by fifo_table_lock) */
+    unsigned long reader_opens;          /* opens for reading so far (Linux's r_counter) */
+    unsigned long writer_opens;          /* opens for writing so far (Linux's w_counter) */
+    struct wait_queue opens_waiting;     /* blocked opens waiting for the other side */
 };
 
 static uint64_t next_inode_number = 1;
 static unsigned long live_pipes;
+
+/*
+ * The FIFO table: every named pipe alive, each with its vnode. A list,
+ * searched by vnode address (the table's reference keeps the vnode, and so
+ * its address, alive). Lock order: fifo_table_lock, then a pipe's lock.
+ */
+static struct list_node fifo_table = { &fifo_table, &fifo_table };
+static struct spinlock fifo_table_lock = SPINLOCK_INIT("fifo table");
 
 /* True when a description with these open flags reads / writes its pipe (O_RDWR: both). */
 static bool description_reads(unsigned flags) { return (flags & O_ACCMODE) != O_WRONLY; }
@@ -186,9 +205,15 @@ static long pipe_write(struct file *file, struct io_cursor *cursor, uint64_t *of
     return result;
 }
 
-/* file_ops.stat: a FIFO owned by root, size = bytes buffered. Takes pipe->lock briefly. Returns 0. */
+/*
+ * file_ops.stat. A FIFO description: the node's own attributes (getattr
+ * through the gate; its result). An anonymous pipe: a FIFO owned by root,
+ * size = bytes buffered (takes pipe->lock briefly), returns 0.
+ */
 static int pipe_stat(struct file *file, struct vnode_attributes *attributes)
 {
+    if (file->vnode)
+        return vfs_getattr(file->vnode, attributes, NULL);
     struct pipe *pipe = file->private;
     spinlock_irq_state_t state = spin_lock_irqsave(&pipe->lock);
     size_t buffered = pipe->count;
@@ -221,35 +246,71 @@ static long pipe_ioctl(struct file *file, unsigned command, uintptr_t argument)
     return copy_to_user(argument, &buffered, sizeof buffered) < 0 ? -EFAULT : 0;
 }
 
-/* Free a pipe nobody refers to any more. No lock (nobody else can reach it). */
+/*
+ * Free a pipe nobody refers to any more (out of the FIFO table, no
+ * description, nobody waiting). No lock held: drops the FIFO's vnode
+ * reference, which may call into the filesystem.
+ */
 static void pipe_free(struct pipe *pipe)
 {
+    struct vnode *node = pipe->fifo_node;
     kfree(pipe->buffer);
     kfree(pipe);
     irq_flags_t flags = platform_irq_save();
     live_pipes--;
     platform_irq_restore(flags);
+    vnode_put(node); /* NULL (anonymous) is ignored */
+}
+
+/*
+ * A description that reads (reads) and/or writes (writes) pipe goes away:
+ * its release, or an open undone after a failed wait. Takes fifo_table_lock
+ * (named pipes) then pipe->lock, drops the counts, wakes the other side so
+ * that blocked readers see end of file and blocked writers the lost reader,
+ * and with the last reader and writer takes the pipe out of the table and
+ * frees it (after both locks are released).
+ */
+static void pipe_drop(struct pipe *pipe, bool reads, bool writes)
+{
+    bool named = pipe->fifo_node != NULL; /* fixed before anyone else could see the pipe */
+    spinlock_irq_state_t state;
+    if (named) {
+        state = spin_lock_irqsave(&fifo_table_lock);
+        spin_lock_raw(&pipe->lock);
+    } else {
+        state = spin_lock_irqsave(&pipe->lock);
+    }
+    if (reads && --pipe->readers == 0)
+        wait_queue_wake_all(&pipe->writers_waiting);
+    if (writes && --pipe->writers == 0)
+        wait_queue_wake_all(&pipe->readers_waiting);
+    bool last = pipe->readers == 0 && pipe->writers == 0;
+    if (last && named)
+        list_remove(&pipe->fifo_link);
+    if (named) {
+        spin_unlock_raw(&pipe->lock);
+        spin_unlock_irqrestore(&fifo_table_lock, state);
+    } else {
+        spin_unlock_irqrestore(&pipe->lock, state);
+    }
+    if (last)
+        pipe_free(pipe);
 }
 
 /*
  * file_ops.release: the description's last reference is gone (no call on
- * it can follow). Drops its reader/writer count under pipe->lock, wakes the
- * other side so that blocked readers see end of file and blocked writers
- * see the lost reader, and frees the pipe with its last description.
+ * it can follow). pipe_drop() for its access mode: the other side is woken
+ * and the pipe is freed with its last description. A description that was
+ * never attached (private NULL: an open that failed before counting) has
+ * nothing to drop. The caller (file_put) drops file->vnode and file->path.
  */
 static void pipe_release(struct file *file)
 {
     struct pipe *pipe = file->private;
-    spinlock_irq_state_t state = spin_lock_irqsave(&pipe->lock);
-    if (description_reads(file->flags) && --pipe->readers == 0)
-        wait_queue_wake_all(&pipe->writers_waiting);
-    if (description_writes(file->flags) && --pipe->writers == 0)
-        wait_queue_wake_all(&pipe->readers_waiting);
-    bool last = pipe->readers == 0 && pipe->writers == 0;
-    spin_unlock_irqrestore(&pipe->lock, state);
+    if (!pipe)
+        return;
     file->private = NULL;
-    if (last)
-        pipe_free(pipe);
+    pipe_drop(pipe, description_reads(file->flags), description_writes(file->flags));
 }
 
 static const struct file_ops pipe_file_ops = {
@@ -260,26 +321,43 @@ static const struct file_ops pipe_file_ops = {
     .release = pipe_release,
 };
 
-/* See rk/pipe.h. */
-int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
+/*
+ * A new pipe with an empty ring, no reader or writer, not in the FIFO table
+ * and counted in live_pipes; NULL when memory is exhausted. Not in
+ * interrupt context; no lock needed (nobody else sees it yet).
+ */
+static struct pipe *pipe_alloc(void)
 {
-    if (flags & ~(unsigned)O_NONBLOCK)
-        return -EINVAL;
     struct pipe *pipe = kzalloc(sizeof *pipe);
     unsigned char *buffer = kmalloc(PIPE_CAPACITY);
     if (!pipe || !buffer) {
         kfree(buffer);
         kfree(pipe);
-        return -ENOMEM;
+        return NULL;
     }
     spinlock_init(&pipe->lock, "pipe");
     pipe->buffer = buffer;
     wait_queue_init(&pipe->readers_waiting);
     wait_queue_init(&pipe->writers_waiting);
+    wait_queue_init(&pipe->opens_waiting);
+    list_init(&pipe->fifo_link);
+    irq_flags_t irq_flags = platform_irq_save();
+    live_pipes++;
+    platform_irq_restore(irq_flags);
+    return pipe;
+}
+
+/* See rk/pipe.h. */
+int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
+{
+    if (flags & ~(unsigned)O_NONBLOCK)
+        return -EINVAL;
+    struct pipe *pipe = pipe_alloc();
+    if (!pipe)
+        return -ENOMEM;
     pipe->created = time_now();
     irq_flags_t irq_flags = platform_irq_save();
     pipe->inode_number = next_inode_number++;
-    live_pipes++;
     platform_irq_restore(irq_flags);
 
     struct file *reader = file_alloc(&pipe_file_ops, NULL, O_RDONLY | flags);
@@ -305,9 +383,137 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
 bool file_is_pipe(const struct file *file) { return file && file->ops == &pipe_file_ops; }
 
 /* See rk/pipe.h. */
+bool file_is_fifo(const struct file *file) { return file_is_pipe(file) && file->vnode != NULL; }
+
+/* See rk/pipe.h. */
 unsigned long pipe_count(void) { return live_pipes; }
 
+/* See rk/pipe.h. */
+void pipes_reset(void)
+{
+    list_init(&fifo_table);
+    spinlock_init(&fifo_table_lock, "fifo table");
+}
+
+/* The named pipe of node in the FIFO table, or NULL. fifo_table_lock held. */
+static struct pipe *fifo_lookup(const struct vnode *node)
+{
+    list_for_each(link, &fifo_table) {
+        struct pipe *pipe = list_entry(link, struct pipe, fifo_link);
+        if (pipe->fifo_node == node)
+            return pipe;
+    }
+    return NULL;
+}
+
+/*
+ * Find node's pipe in the FIFO table or make and enter one, and return it
+ * with pipe->lock held (interrupts disabled; *state is what restoring
+ * them needs: spin_unlock_irqrestore(&pipe->lock, *state)). Returns NULL
+ * without any lock held when there is no pipe and refuse_new is true
+ * (-ENXIO for the caller), or with *error = -ENOMEM. Allocates with no
+ * lock held; when another open entered a pipe for node meanwhile, that one
+ * is used and ours freed.
+ */
+static struct pipe *fifo_find_locked(struct vnode *node, bool refuse_new,
+                                     spinlock_irq_state_t *state, int *error)
+{
+    struct pipe *fresh = NULL;
+    struct pipe *pipe;
+    for (;;) {
+        *state = spin_lock_irqsave(&fifo_table_lock);
+        pipe = fifo_lookup(node);
+        if (pipe || fresh)
+            break;
+        spin_unlock_irqrestore(&fifo_table_lock, *state);
+        if (refuse_new) {
+            *error = -ENXIO;
+            return NULL;
+        }
+        fresh = pipe_alloc();
+        if (!fresh) {
+            *error = -ENOMEM;
+            return NULL;
+        }
+    }
+    if (!pipe) {
+        pipe = fresh;
+        fresh = NULL;
+        vnode_get(node); /* a counter under disabled interrupts: no call out */
+        pipe->fifo_node = node;
+        list_push_back(&fifo_table, &pipe->fifo_link);
+    }
+    spin_lock_raw(&pipe->lock);
+    spin_unlock_raw(&fifo_table_lock);
+    if (fresh) {
+        /* Cannot happen on a uniprocessor that does not sleep in kmalloc; kept correct anyway. */
+        spin_unlock_raw(&pipe->lock);
+        pipe_free(fresh);
+        spin_lock_raw(&pipe->lock);
+    }
+    return pipe;
+}
+
+/* See rk/pipe.h. */
 int pipe_open_fifo(struct path_entry *entry, unsigned flags, struct file **result)
 {
-    return -ENXIO; /* named pipes: not yet */
+    struct vnode *node = entry->vnode;
+    if ((flags & O_ACCMODE) == O_ACCMODE || !S_ISFIFO(node->type))
+        return -EINVAL;
+    bool reads = description_reads(flags);
+    bool writes = description_writes(flags);
+    bool nonblocking = (flags & O_NONBLOCK) != 0;
+    /* Allocated first, so that nothing can fail once the pipe counts this open. */
+    struct file *file = file_alloc(&pipe_file_ops, NULL,
+                                   flags & ~(unsigned)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+    if (!file)
+        return -ENOMEM;
+
+    bool refuse_without_reader = writes && !reads && nonblocking;
+    spinlock_irq_state_t state;
+    int error = 0;
+    struct pipe *pipe = fifo_find_locked(node, refuse_without_reader, &state, &error);
+    if (!pipe) {
+        file_put(file); /* never attached: only freed */
+        return error;
+    }
+    if (refuse_without_reader && pipe->readers == 0) {
+        /* The pipe existed, so writers (or waiting writer opens) keep it alive. */
+        spin_unlock_irqrestore(&pipe->lock, state);
+        file_put(file);
+        return -ENXIO;
+    }
+    /* Count this open; from here a failure is undone by the description's release. */
+    if (reads) {
+        pipe->readers++;
+        pipe->reader_opens++;
+    }
+    if (writes) {
+        pipe->writers++;
+        pipe->writer_opens++;
+    }
+    file->private = pipe;
+    wait_queue_wake_all(&pipe->opens_waiting); /* each checks whether its partner came */
+    if (!nonblocking && reads != writes) {
+        /* fifo(7): wait until the other side has opened (Linux's wait_for_partner). */
+        unsigned long *partner_opens = reads ? &pipe->writer_opens : &pipe->reader_opens;
+        unsigned partners = reads ? pipe->writers : pipe->readers;
+        unsigned long seen = *partner_opens;
+        while (partners == 0 && *partner_opens == seen) {
+            error = wait_queue_wait(&pipe->opens_waiting, &pipe->lock, WAIT_FOREVER);
+            if (error < 0)
+                break;
+        }
+    }
+    spin_unlock_irqrestore(&pipe->lock, state);
+    if (error < 0) {
+        file_put(file); /* pipe_release: undo the counts, free the pipe if it was the last */
+        return error;
+    }
+    vnode_get(node);
+    file->vnode = node;
+    path_get(entry);
+    file->path = entry;
+    *result = file;
+    return 0;
 }

@@ -286,7 +286,8 @@ int tmpfs_getattr(struct vnode *vnode, struct vnode_attributes *attributes)
  * ops->setattr: change the fields in mask (permission checks are the
  * Core's). Checks everything before changing anything: -EINVAL for an
  * unknown mask bit or a size on a non-regular file, -EISDIR for a size on a
- * directory, -EFBIG for a size above 1 TiB. The change time becomes now
+ * directory, -EFBIG for a size above TMPFS_MAX_FILE_SIZE (2^63 - 1, so only
+ * a size the Core would not pass). The change time becomes now
  * unless the call changes nothing but a size to the size it has (Linux's
  * truncate(2); ftruncate and O_TRUNC also pass VNODE_SET_MODIFY_TIME).
  * A size change sets the modification time too (explicit times in the
@@ -395,7 +396,8 @@ const struct vnode_ops tmpfs_special_ops = {
 
 /*
  * filesystem_ops.mount: a new instance in superblock with an empty root
- * directory (mode 0755 or mode=, owner uid=/gid=) and Linux's limits:
+ * directory (mode= or Linux's default 01777, sticky and world-writable like
+ * /tmp; owner uid=/gid=) and Linux's limits:
  * size= (bytes with k/m/g/t, or N% of RAM) or nr_blocks= pages of data,
  * nr_inodes= nodes; each defaults to half of RAM in pages, 0 lifts it.
  * Returns 0, -EINVAL for a bad option value, or -ENOMEM.
@@ -406,7 +408,7 @@ static int tmpfs_mount(struct superblock *superblock, const char *options)
     system_memory_info(&memory);
     uint64_t ram_pages = memory.total_bytes / TMPFS_PAGE_SIZE;
     struct tmpfs_options parsed = {
-        .root_mode = 0755,
+        .root_mode = 01777,     /* Linux: 0777 | S_ISVTX */
         .page_limit = ram_pages / 2,
         .node_limit = ram_pages / 2,
         .ram_pages = ram_pages,

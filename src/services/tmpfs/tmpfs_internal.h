@@ -27,8 +27,12 @@
 
 #define TMPFS_PAGE_SHIFT 12
 #define TMPFS_PAGE_SIZE (1u << TMPFS_PAGE_SHIFT)
-/* Largest file size (s_maxbytes): 1 TiB. Writes and truncates beyond give -EFBIG. */
-#define TMPFS_MAX_FILE_SIZE (1ull << 40)
+/*
+ * Largest file size (s_maxbytes): Linux's MAX_LFS_FILESIZE, 2^63 - 1, the
+ * largest offset lseek and pwrite accept. Writes and truncates beyond give
+ * -EFBIG (the Core refuses an offset + count that overflows first, -EINVAL).
+ */
+#define TMPFS_MAX_FILE_SIZE ((uint64_t)INT64_MAX)
 /* Linux tmpfs reports a directory's size as 20 bytes per entry, "." and ".." included. */
 #define TMPFS_DIRECTORY_ENTRY_SIZE 20u
 /* Longest symlink target (Linux: a page minus the NUL). */
@@ -46,10 +50,15 @@ struct tmpfs_instance {
     bool unmounted;                /* referenced nodes outlived unmount */
 };
 
-/* Regular file data: a radix tree of 4 KiB pages, 512 slots per level. */
+/*
+ * Regular file data: a radix tree of 4 KiB pages, 512 slots per level. The
+ * tree is exactly as tall as its highest page needs (it grows on a write
+ * and shrinks on a truncate), at most 6 levels for the 2^51 pages of
+ * TMPFS_MAX_FILE_SIZE; only written pages and their index nodes use memory.
+ */
 struct tmpfs_file_data {
     void **page_tree;              /* index node of the top level, NULL when empty */
-    unsigned tree_height;          /* levels; the tree covers 512^height pages */
+    unsigned tree_height;          /* levels (0 when empty); the tree covers 512^height pages */
     uint64_t size;
     uint64_t page_count;           /* data pages allocated */
 };
@@ -160,10 +169,12 @@ int tmpfs_rename(struct vnode *old_directory_vnode, const char *old_name, size_t
 
 long tmpfs_file_read(struct vnode *vnode, struct io_cursor *cursor, uint64_t offset);
 long tmpfs_file_write(struct vnode *vnode, struct io_cursor *cursor, uint64_t offset);
+int64_t tmpfs_file_seek(struct vnode *vnode, uint64_t current, int64_t offset, int whence);
 /*
  * Set node's size: shrinking frees the pages past the end and zeroes the
- * tail of the last partial page, growing leaves a hole. Returns 0 or
- * -EFBIG (size above TMPFS_MAX_FILE_SIZE). Never allocates.
+ * tail of the last partial page (and lowers the tree when it can), growing
+ * leaves a hole. Returns 0 or -EFBIG (size above TMPFS_MAX_FILE_SIZE).
+ * Never allocates.
  */
 int tmpfs_file_set_size(struct tmpfs_node *node, uint64_t size);
 /* Free every page of node's file data. */

@@ -22,6 +22,9 @@ struct mount {
     struct vnode *root;              /* the filesystem's root, referenced */
     char type[32];
     char options[64];
+    char source[64];                 /* superblock->source points here */
+    bool read_only;                  /* MS_RDONLY, or "/" after umount("/") */
+    bool detached;                   /* MNT_DETACH: out of the tree, freed when unused */
     struct list_node link;           /* in the mount table, mount order */
 };
 
@@ -122,6 +125,15 @@ int mount_filesystem(const char *type, const char *source, struct path_entry *mo
  * reference on entry. Returns 0, -EINVAL (not a mount root), -EBUSY.
  */
 int mount_remove(struct path_entry *entry, unsigned flags);
+/* -EROFS when entry lies in a read-only mount, else 0. */
+int path_check_writable(const struct path_entry *entry);
+
+/*
+ * A path entry at the root of a detached mount was freed: finish the
+ * unmount once nothing uses the filesystem any more.
+ */
+void mount_release_if_unused(struct mount *mount);
+
 /* Forget every mount (core_init). */
 void mounts_reset(void);
 
