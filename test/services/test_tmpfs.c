@@ -9,7 +9,8 @@
 static void root_directory_attributes(void **state)
 {
     struct vnode_attributes root_attributes = attributes_of(root);
-    assert_int_equal(root_attributes.mode, S_IFDIR | 0755);
+    /* Linux's default without mode=: sticky and world-writable, like /tmp. */
+    assert_int_equal(root_attributes.mode, S_IFDIR | 01777);
     assert_int_equal(root_attributes.link_count, 2);
     assert_int_equal(root_attributes.uid, 0);
     assert_int_equal(root_attributes.gid, 0);
@@ -37,10 +38,10 @@ static void root_directory_attributes(void **state)
 static void mount_options_are_applied(void **state)
 {
     struct superblock second = { .service = tmpfs, .device = device_number(0, 43) };
-    assert_int_equal(filesystem->mount(&second, "mode=1777,,uid=1000,gid=100,size=1M,"
+    assert_int_equal(filesystem->mount(&second, "mode=755,,uid=1000,gid=100,size=1M,"
                                                 "nr_inodes=1k,noexec,whatever=3"), 0);
     struct vnode_attributes attributes = attributes_of(second.root);
-    assert_int_equal(attributes.mode, S_IFDIR | 01777);
+    assert_int_equal(attributes.mode, S_IFDIR | 0755);
     assert_int_equal(attributes.uid, 1000);
     assert_int_equal(attributes.gid, 100);
     assert_int_not_equal(second.root, root);
@@ -167,6 +168,7 @@ static void sparse_file_holes_read_as_zeros(void **state)
 static void big_offsets_up_to_the_limit(void **state)
 {
     struct vnode *file = create_file(root, "huge");
+    uint64_t in_use = heap_in_use();
     uint64_t far = 512 * GIB + 123;
     assert_int_equal(write_at(file, "far away", 8, far), 8);
     struct vnode_attributes attributes = attributes_of(file);
@@ -182,21 +184,134 @@ static void big_offsets_up_to_the_limit(void **state)
     assert_int_equal(write_at(file, "near", 4, 10), 4);
     assert_int_equal(attributes_of(file).blocks, 16);
 
-    /* 1 TiB is the limit: cut at it, -EFBIG at or past it. */
-    assert_int_equal(write_at(file, "0123456789", 10, TIB - 2), 2);
-    assert_int_equal(attributes_of(file).size, TIB);
-    assert_int_equal(write_at(file, "x", 1, TIB), -EFBIG);
+    /* Linux's MAX_LFS_FILESIZE (2^63 - 1) is the limit: cut at it, -EFBIG at or past it. */
+    assert_int_equal(write_at(file, "0123456789", 10, MAX_FILE_SIZE - 2), 2);
+    assert_int_equal(attributes_of(file).size, MAX_FILE_SIZE);
+    assert_int_equal(write_at(file, "x", 1, MAX_FILE_SIZE), -EFBIG);
     assert_int_equal(write_at(file, "x", 1, UINT64_MAX - 1), -EFBIG);
-    assert_int_equal(read_at(file, buffer, 8, TIB - 2), 2);
+    assert_int_equal(read_at(file, buffer, 8, MAX_FILE_SIZE - 2), 2);
     assert_memory_equal(buffer, "01", 2);
+    assert_int_equal(read_at(file, buffer, 8, MAX_FILE_SIZE), 0);
     assert_int_equal(attributes_of(file).blocks, 24);
+    assert_int_equal(read_at(file, buffer, 8, far), 8); /* the low pages survived the growth */
+    assert_memory_equal(buffer, "far away", 8);
 
-    /* Truncating to 0 gives every page (and index node) back. */
-    struct vnode_attributes zero = { .size = 0 };
-    uint64_t in_use = heap_in_use();
-    assert_int_equal(file->ops->setattr(file, &zero, VNODE_SET_SIZE), 0);
-    assert_true(heap_in_use() < in_use);
+    /* Truncating to 0 gives every page and index node back. */
+    assert_int_equal(resize(file, 0), 0);
+    assert_int_equal(heap_in_use(), in_use);
     assert_int_equal(attributes_of(file).blocks, 0);
+    vnode_put(file);
+}
+
+static void the_tree_is_as_tall_as_its_highest_page(void **state)
+{
+    struct vnode *file = create_file(root, "deep");
+    uint64_t empty = heap_in_use();
+    assert_int_equal(write_at(file, "a", 1, 0), 1);
+    assert_int_equal(heap_in_use(), empty + 2 * PAGE); /* one level: index node + page */
+    /* Page 2^50 needs six levels: five new tops, five index nodes down, the page. */
+    assert_int_equal(write_at(file, "b", 1, 1ull << 62), 1);
+    assert_int_equal(heap_in_use(), empty + 13 * PAGE);
+    char byte = 0;
+    assert_int_equal(read_at(file, &byte, 1, 0), 1);
+    assert_int_equal(byte, 'a');
+    assert_int_equal(read_at(file, &byte, 1, 1ull << 62), 1);
+    assert_int_equal(byte, 'b');
+
+    /* Truncating below the high page lowers the tree back to one level. */
+    assert_int_equal(resize(file, PAGE), 0);
+    assert_int_equal(heap_in_use(), empty + 2 * PAGE);
+    assert_int_equal(read_at(file, &byte, 1, 0), 1);
+    assert_int_equal(byte, 'a');
+    /* Page 512 needs a second level: a top, an index node, the page. */
+    assert_int_equal(write_at(file, "c", 1, 512 * PAGE), 1);
+    assert_int_equal(heap_in_use(), empty + 5 * PAGE);
+    assert_int_equal(resize(file, 0), 0);
+    assert_int_equal(heap_in_use(), empty);
+
+    /* A size of 2^63 - 1 costs nothing and reads as zeros up to its last byte. */
+    assert_int_equal(resize(file, MAX_FILE_SIZE), 0);
+    assert_int_equal(heap_in_use(), empty);
+    byte = 1;
+    assert_int_equal(read_at(file, &byte, 4, MAX_FILE_SIZE - 1), 1);
+    assert_int_equal(byte, 0);
+    vnode_put(file);
+}
+
+static void seek_data_and_hole_follow_the_pages(void **state)
+{
+    /* Every expected value below is what Linux's tmpfs answers. */
+    struct vnode *file = create_file(root, "holes");
+    assert_int_equal(seek_from(file, 0, 0, SEEK_DATA), -ENXIO); /* empty */
+    assert_int_equal(seek_from(file, 0, 0, SEEK_HOLE), -ENXIO);
+    assert_int_equal(write_at(file, "d", 1, 2 * PAGE + 5), 1); /* size 2 pages + 6 */
+    assert_int_equal(seek_from(file, 0, 0, SEEK_DATA), 2 * PAGE);
+    assert_int_equal(seek_from(file, 0, 2 * PAGE + 5, SEEK_DATA), 2 * PAGE + 5);
+    assert_int_equal(seek_from(file, 0, 2 * PAGE + 6, SEEK_DATA), -ENXIO); /* at the end */
+    assert_int_equal(seek_from(file, 0, 0, SEEK_HOLE), 0);
+    assert_int_equal(seek_from(file, 0, 2 * PAGE, SEEK_HOLE), 2 * PAGE + 6); /* the size */
+    assert_int_equal(seek_from(file, 0, 2 * PAGE + 6, SEEK_HOLE), -ENXIO);
+    assert_int_equal(seek_from(file, 0, -1, SEEK_HOLE), -ENXIO);
+    assert_int_equal(seek_from(file, 0, -1, SEEK_DATA), -ENXIO);
+    /* Grown by truncate: a hole up to the new size, no data after the page. */
+    assert_int_equal(resize(file, 1u << 20), 0);
+    assert_int_equal(seek_from(file, 0, 2 * PAGE, SEEK_HOLE), 3 * PAGE);
+    assert_int_equal(seek_from(file, 0, 3 * PAGE, SEEK_DATA), -ENXIO);
+    assert_int_equal(seek_from(file, 0, 3 * PAGE, SEEK_HOLE), 3 * PAGE);
+    /* A run of pages is one stretch of data. */
+    assert_int_equal(write_at(file, "e", 1, 3 * PAGE), 1);
+    assert_int_equal(write_at(file, "e", 1, 5 * PAGE), 1);
+    assert_int_equal(seek_from(file, 0, 2 * PAGE, SEEK_HOLE), 4 * PAGE);
+    assert_int_equal(seek_from(file, 0, 4 * PAGE, SEEK_DATA), 5 * PAGE);
+    /* Shrunk into a page: the data stops at the size. */
+    assert_int_equal(resize(file, 3 * PAGE + 10), 0);
+    assert_int_equal(seek_from(file, 0, 2 * PAGE, SEEK_HOLE), 3 * PAGE + 10);
+    assert_int_equal(seek_from(file, 0, 3 * PAGE + 9, SEEK_DATA), 3 * PAGE + 9);
+    assert_int_equal(seek_from(file, 0, 3 * PAGE + 10, SEEK_HOLE), -ENXIO);
+
+    /* Data running to the end of a one-level tree (512 pages) and past it. */
+    assert_int_equal(resize(file, 0), 0);
+    assert_int_equal(write_at(file, "ab", 2, 511 * PAGE - 1), 2); /* pages 510 and 511 */
+    assert_int_equal(resize(file, 768 * PAGE), 0);
+    assert_int_equal(seek_from(file, 0, 0, SEEK_DATA), 510 * PAGE);
+    assert_int_equal(seek_from(file, 0, 510 * PAGE + 7, SEEK_HOLE), 512 * PAGE);
+    assert_int_equal(seek_from(file, 0, 512 * PAGE, SEEK_DATA), -ENXIO);
+    assert_int_equal(write_at(file, "c", 1, 600 * PAGE), 1);
+    assert_int_equal(seek_from(file, 0, 510 * PAGE, SEEK_HOLE), 512 * PAGE);
+    assert_int_equal(seek_from(file, 0, 512 * PAGE, SEEK_DATA), 600 * PAGE);
+    assert_int_equal(seek_from(file, 0, 600 * PAGE + 1, SEEK_HOLE), 601 * PAGE);
+    assert_int_equal(seek_from(file, 0, 601 * PAGE, SEEK_DATA), -ENXIO);
+    assert_int_equal(seek_from(file, 0, 768 * PAGE - 1, SEEK_HOLE), 768 * PAGE - 1);
+
+    /* Far apart in a tall tree. */
+    assert_int_equal(resize(file, 0), 0);
+    assert_int_equal(write_at(file, "ab", 2, PAGE - 1), 2);
+    assert_int_equal(write_at(file, "z", 1, TIB), 1);
+    assert_int_equal(resize(file, 1ull << 62), 0);
+    assert_int_equal(seek_from(file, 0, 0, SEEK_HOLE), 2 * PAGE);
+    assert_int_equal(seek_from(file, 0, PAGE + 1, SEEK_HOLE), 2 * PAGE);
+    assert_int_equal(seek_from(file, 0, 5, SEEK_DATA), 5);
+    assert_int_equal(seek_from(file, 0, 2 * PAGE, SEEK_DATA), (int64_t)TIB);
+    assert_int_equal(seek_from(file, 0, TIB + 5, SEEK_HOLE), TIB + PAGE);
+    assert_int_equal(seek_from(file, 0, TIB + PAGE, SEEK_DATA), -ENXIO);
+    assert_int_equal(seek_from(file, 0, (1ll << 62) - 1, SEEK_HOLE), (1ll << 62) - 1);
+    vnode_put(file);
+}
+
+static void seek_set_cur_and_end_are_the_generic_rule(void **state)
+{
+    struct vnode *file = create_file(root, "seek");
+    assert_int_equal(write_at(file, "0123456789", 10, 0), 10);
+    assert_int_equal(seek_from(file, 3, 4, SEEK_SET), 4);
+    assert_int_equal(seek_from(file, 3, 4, SEEK_CUR), 7);
+    assert_int_equal(seek_from(file, 3, -1, SEEK_END), 9);
+    assert_int_equal(seek_from(file, 3, 100, SEEK_END), 110); /* past the end is fine */
+    assert_int_equal(seek_from(file, 3, INT64_MAX, SEEK_SET), INT64_MAX);
+    assert_int_equal(seek_from(file, 3, -1, SEEK_SET), -EINVAL);
+    assert_int_equal(seek_from(file, 3, -4, SEEK_CUR), -EINVAL);
+    assert_int_equal(seek_from(file, INT64_MAX, 1, SEEK_CUR), -EINVAL);
+    assert_int_equal(seek_from(file, 3, INT64_MAX, SEEK_END), -EINVAL);
+    assert_int_equal(seek_from(file, 3, 0, 5), -EINVAL);
     vnode_put(file);
 }
 
@@ -246,14 +361,14 @@ static void truncate_up_makes_a_hole(void **state)
     assert_int_equal(read_at(file, buffer, sizeof buffer, 5 << 20), PAGE);
     assert_true(is_all(buffer, sizeof buffer, 0));
 
-    /* Exactly 1 TiB is allowed, one more byte is not; a refused size changes nothing. */
-    request.size = TIB;
+    /* Exactly 2^63 - 1 is allowed, one more byte is not; a refused size changes nothing. */
+    request.size = MAX_FILE_SIZE;
     assert_int_equal(file->ops->setattr(file, &request, VNODE_SET_SIZE), 0);
-    request.size = TIB + 1;
+    request.size = MAX_FILE_SIZE + 1;
     request.mode = 0600;
     assert_int_equal(file->ops->setattr(file, &request, VNODE_SET_SIZE | VNODE_SET_MODE), -EFBIG);
     attributes = attributes_of(file);
-    assert_int_equal(attributes.size, TIB);
+    assert_int_equal(attributes.size, MAX_FILE_SIZE);
     assert_int_equal(attributes.mode, S_IFREG | 0644);
     vnode_put(file);
 }
@@ -648,6 +763,9 @@ int main(void)
         CASE(read_at_and_past_end),
         CASE(sparse_file_holes_read_as_zeros),
         CASE(big_offsets_up_to_the_limit),
+        CASE(the_tree_is_as_tall_as_its_highest_page),
+        CASE(seek_data_and_hole_follow_the_pages),
+        CASE(seek_set_cur_and_end_are_the_generic_rule),
         CASE(truncate_down_frees_pages_and_zeroes_tail),
         CASE(truncate_up_makes_a_hole),
         CASE(size_and_limits_on_other_types),

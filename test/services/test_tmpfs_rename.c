@@ -373,6 +373,21 @@ static void memory_exhaustion_fails_cleanly(void **state)
     /* A page far away needs index nodes: still a clean -ENOMEM. */
     assert_int_equal(write_at(file, chunk, 1, 600 * GIB), -ENOMEM);
     assert_int_equal(attributes_of(file).size, offset);
+    /*
+     * Room for three pages: a write at 2^62 fails part way up the tree (it
+     * needs four new tops, four index nodes and the page), and every index
+     * node it added is freed again.
+     */
+    assert_int_equal(offset % PAGE, 0);
+    offset -= 3 * PAGE;
+    struct vnode_attributes cut = { .size = offset };
+    assert_int_equal(file->ops->setattr(file, &cut, VNODE_SET_SIZE), 0);
+    uint64_t in_use = heap_in_use();
+    assert_int_equal(write_at(file, chunk, 1, 1ull << 62), -ENOMEM);
+    assert_int_equal(heap_in_use(), in_use);
+    assert_int_equal(attributes_of(file).size, offset);
+    assert_int_equal(write_at(file, chunk, 3, offset), 3); /* the three pages are still there */
+    offset += 3;
 
     /* Names and nodes run out cleanly too (the file holds the memory). */
     int error = 0;

@@ -26,6 +26,11 @@
 #define PAGE 4096u
 #define GIB (1ull << 30)
 #define TIB (1ull << 40)
+#define MAX_FILE_SIZE ((uint64_t)INT64_MAX) /* Linux's MAX_LFS_FILESIZE */
+#ifndef SEEK_DATA /* stdio.h has SET, CUR and END; DATA and HOLE only with _GNU_SOURCE */
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+#endif
 
 static struct service *tmpfs;
 static const struct filesystem_ops *filesystem;
@@ -158,6 +163,20 @@ static inline RK_FIXTURE long read_at(struct vnode *node, void *buffer, size_t l
     struct io_cursor cursor;
     io_cursor_kernel(&cursor, &segment, buffer, length);
     return node->ops->read(node, &cursor, offset);
+}
+
+/* lseek through node's seek op, from file offset current (whence 3 = SEEK_DATA, 4 = SEEK_HOLE). */
+static inline RK_FIXTURE int64_t seek_from(struct vnode *node, uint64_t current, int64_t offset,
+                                           int whence)
+{
+    return node->ops->seek(node, current, offset, whence);
+}
+
+/* Resize node through setattr (VNODE_SET_SIZE alone); returns setattr's result. */
+static inline RK_FIXTURE int resize(struct vnode *node, uint64_t size)
+{
+    struct vnode_attributes request = { .size = size };
+    return node->ops->setattr(node, &request, VNODE_SET_SIZE);
 }
 
 static inline RK_FIXTURE struct vnode_attributes attributes_of(struct vnode *node)
