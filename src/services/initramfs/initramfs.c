@@ -4,7 +4,8 @@
  * kernel's namespace through the Core's vfs_kernel_* path operations.
  *
  * Like Linux's init/initramfs.c:
- * - "." (the root itself) is skipped; an existing directory is reused.
+ * - "." (the root itself) only gives "/" its mode and time; an existing
+ *   directory is reused.
  * - Hard links: newc stores every name of a multiply-linked file (nlink > 1)
  *   as its own member with the same (devmajor, devminor, ino, mode); GNU
  *   cpio puts the data on the LAST one. The first name is created, the
@@ -225,7 +226,9 @@ static int unpack_member(const struct cpio_entry *entry, void *context)
 {
     struct unpack *unpack = context;
     if (strcmp(entry->name, ".") == 0) {
+        /* The root itself: it exists already; take the archive's mode for it, as Linux does. */
         unpack->counts.skipped++;
+        vfs_kernel_set_attributes("/", entry->mode & S_IALLUGO, entry->modify_time);
         return 0;
     }
     if (entry->archive_index != unpack->links_archive) {
