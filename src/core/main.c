@@ -9,6 +9,7 @@
 #include <rk/klog.h>
 #include <rk/page_alloc.h>
 #include <rk/path.h>
+#include <rk/pipe.h>
 #include <rk/process.h>
 #include <rk/panic.h>
 #include <rk/sched.h>
@@ -66,6 +67,7 @@ int core_init(const struct boot_info *info)
     services_reset();
     processes_reset();
     mounts_reset();
+    pipes_reset();
     system_info_set(info);
     if (services_register_builtin() < 0)
         klog(KLOG_WARNING, "some built-in services did not register");

@@ -144,13 +144,28 @@ static long pipe_read(struct file *file, struct io_cursor *cursor, uint64_t *off
 }
 
 /*
+ * A write moved data through a FIFO description: the node's modification
+ * and change times become now, as Linux's file_update_time() in
+ * pipe_write() (setattr through the gate; an error there is ignored, the
+ * data went through). No lock held. Not for reads: Linux's relatime access
+ * time would need setattr to leave the change time alone, which tmpfs's
+ * does not.
+ */
+static void fifo_note_write(struct vnode *node)
+{
+    struct vnode_attributes attributes = { .modify_time = time_now() };
+    (void)VNODE_CALL(node, setattr, &attributes, VNODE_SET_MODIFY_TIME);
+}
+
+/*
  * file_ops.write of both ends. Takes and releases pipe->lock; may sleep on
  * writers_waiting (not with the lock held). Returns the bytes written (all
  * of them unless O_NONBLOCK, a fault, a lost reader or a failed wait cut the
  * write short), -EBADF for a read-only description, -EPIPE (no reader; the
  * running process's broken-pipe count goes up, also when a partial count is
  * returned), -EAGAIN (O_NONBLOCK, see rk/pipe.h), -EFAULT (nothing moved),
- * or the wait's error when nothing was written.
+ * or the wait's error when nothing was written. On a FIFO description a
+ * write that moved bytes also sets the node's modification time.
  */
 static long pipe_write(struct file *file, struct io_cursor *cursor, uint64_t *offset)
 {
@@ -202,6 +217,8 @@ static long pipe_write(struct file *file, struct io_cursor *cursor, uint64_t *of
     spin_unlock_irqrestore(&pipe->lock, state);
     if (broken)
         process_note_broken_pipe(process_current());
+    if (result > 0 && file->vnode)
+        fifo_note_write(file->vnode);
     return result;
 }
 
@@ -411,9 +428,10 @@ static struct pipe *fifo_lookup(const struct vnode *node)
  * with pipe->lock held (interrupts disabled; *state is what restoring
  * them needs: spin_unlock_irqrestore(&pipe->lock, *state)). Returns NULL
  * without any lock held when there is no pipe and refuse_new is true
- * (-ENXIO for the caller), or with *error = -ENOMEM. Allocates with no
- * lock held; when another open entered a pipe for node meanwhile, that one
- * is used and ours freed.
+ * (*error = -ENXIO), or when memory is exhausted (*error = -ENOMEM).
+ * Allocates and frees with no lock held: when another open entered a pipe
+ * for node while ours was being made, ours is freed and the search starts
+ * again (that cannot happen while kmalloc never sleeps, but stays correct).
  */
 static struct pipe *fifo_find_locked(struct vnode *node, bool refuse_new,
                                      spinlock_irq_state_t *state, int *error)
@@ -423,6 +441,12 @@ static struct pipe *fifo_find_locked(struct vnode *node, bool refuse_new,
     for (;;) {
         *state = spin_lock_irqsave(&fifo_table_lock);
         pipe = fifo_lookup(node);
+        if (pipe && fresh) {
+            spin_unlock_irqrestore(&fifo_table_lock, *state);
+            pipe_free(fresh); /* never entered: no node, no reference */
+            fresh = NULL;
+            continue;
+        }
         if (pipe || fresh)
             break;
         spin_unlock_irqrestore(&fifo_table_lock, *state);
@@ -438,19 +462,13 @@ static struct pipe *fifo_find_locked(struct vnode *node, bool refuse_new,
     }
     if (!pipe) {
         pipe = fresh;
-        fresh = NULL;
         vnode_get(node); /* a counter under disabled interrupts: no call out */
         pipe->fifo_node = node;
         list_push_back(&fifo_table, &pipe->fifo_link);
     }
+    /* Lock order: the table, then the pipe; the pipe's lock inherits *state. */
     spin_lock_raw(&pipe->lock);
     spin_unlock_raw(&fifo_table_lock);
-    if (fresh) {
-        /* Cannot happen on a uniprocessor that does not sleep in kmalloc; kept correct anyway. */
-        spin_unlock_raw(&pipe->lock);
-        pipe_free(fresh);
-        spin_lock_raw(&pipe->lock);
-    }
     return pipe;
 }
 
@@ -496,9 +514,10 @@ int pipe_open_fifo(struct path_entry *entry, unsigned flags, struct file **resul
     wait_queue_wake_all(&pipe->opens_waiting); /* each checks whether its partner came */
     if (!nonblocking && reads != writes) {
         /* fifo(7): wait until the other side has opened (Linux's wait_for_partner). */
-        unsigned long *partner_opens = reads ? &pipe->writer_opens : &pipe->reader_opens;
         unsigned partners = reads ? pipe->writers : pipe->readers;
+        const unsigned long *partner_opens = reads ? &pipe->writer_opens : &pipe->reader_opens;
         unsigned long seen = *partner_opens;
+        /* A partner that opens and closes again before this thread runs still counts. */
         while (partners == 0 && *partner_opens == seen) {
             error = wait_queue_wait(&pipe->opens_waiting, &pipe->lock, WAIT_FOREVER);
             if (error < 0)

@@ -5,6 +5,7 @@
  * execute bit is set or the node is a directory).
  */
 #include <rk/heap.h>
+#include <rk/pipe.h>
 
 #include "syscall_support.h"
 
@@ -166,7 +167,9 @@ static long synchronise(int fd)
     struct file *file = syscall_file(fd);
     if (!file)
         return -EBADF;
-    long result = (file->flags & O_PATH) ? -EBADF : !file->vnode ? -EINVAL : VNODE_CALL(file->vnode, fsync);
+    long result = (file->flags & O_PATH) ? -EBADF
+                  : (!file->vnode || file_is_pipe(file)) ? -EINVAL
+                                                         : VNODE_CALL(file->vnode, fsync);
     file_put(file);
     return result;
 }

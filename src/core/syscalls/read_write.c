@@ -2,6 +2,7 @@
  * read_write.c — read, write, pread64, pwrite64, readv, writev, lseek.
  */
 #include <rk/heap.h>
+#include <rk/pipe.h>
 
 #include "syscall_support.h"
 
@@ -49,7 +50,7 @@ static long transfer(int fd, struct io_segment *segments, size_t count, const in
     if (!file)
         return -EBADF;
     long result = check_access(file, write);
-    if (result == 0 && position && !file->vnode)
+    if (result == 0 && position && (!file->vnode || file_is_pipe(file)))
         result = -ESPIPE;
     if (result == 0 && position && *position < 0)
         result = -EINVAL;
@@ -58,7 +59,7 @@ static long transfer(int fd, struct io_segment *segments, size_t count, const in
         struct io_cursor cursor = { .segments = segments, .segment_count = count, .user = true };
         int64_t start = position ? *position : (int64_t)file->offset;
         int64_t end;
-        if (file->vnode && __builtin_add_overflow(start, (int64_t)io_remaining(&cursor), &end))
+        if (file->vnode && !file_is_pipe(file) && __builtin_add_overflow(start, (int64_t)io_remaining(&cursor), &end))
             result = -EINVAL;
     }
     if (result == 0) {
@@ -165,8 +166,8 @@ long sys_lseek(const uint64_t arguments[6])
     int64_t offset = (int64_t)arguments[1];
     unsigned whence = ARGUMENT_UNSIGNED(2);
     long result;
-    if (!file->vnode || (file->flags & O_PATH)) {
-        result = file->vnode ? -EBADF : -ESPIPE;
+    if (!file->vnode || (file->flags & O_PATH) || file_is_pipe(file)) {
+        result = (file->flags & O_PATH) ? -EBADF : -ESPIPE;
     } else if (S_ISDIR(file->vnode->type)) {
         /* Directories: the offset is a readdir cookie; only SET and CUR make sense. */
         int64_t target = whence == SEEK_SET ? offset : (int64_t)file->offset + offset;

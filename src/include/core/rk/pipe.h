@@ -48,7 +48,9 @@
  * waiting for its side. A failed wait (the boot thread with nothing able
  * to wake it: -EDEADLK) undoes the count as a close would. The description
  * holds the path entry and the vnode (fstat, /proc/PID/fd, fchmod reach the
- * node); reads and writes never reach the filesystem. file_is_pipe() is
+ * node); reads and writes never reach the filesystem, except that a write
+ * that moved bytes sets the node's modification (and change) time, as
+ * Linux does (the access time is not updated on reads). file_is_pipe() is
  * true for FIFO descriptions too (as Linux's get_pipe_info()).
  *
  * Locking: each pipe has a spinlock held (interrupts disabled) while its
