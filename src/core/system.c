@@ -157,6 +157,15 @@ long system_process_fds(int pid, int *fds, size_t max)
     return (long)count;
 }
 
+int system_process_fd_file(int pid, int fd, struct file **file)
+{
+    struct process *process = process_find(pid);
+    if (!process)
+        return -ESRCH;
+    *file = fd_get(process, fd);
+    return *file ? 0 : -EBADF;
+}
+
 long system_process_fd_path(int pid, int fd, char *buffer, size_t size)
 {
     struct process *process = process_find(pid);

@@ -14,6 +14,7 @@
 #include <rk/path.h>
 #include <rk/platform.h>
 #include <rk/process.h>
+#include <rk/file.h>
 #include <rk/string.h>
 
 #include "vfs_internal.h"
@@ -327,6 +328,27 @@ static int walk(struct process *process, struct path_entry **current, const char
             if (++links > SYMLINK_LIMIT) {
                 error = -ELOOP;
                 break;
+            }
+            struct vnode *link_node = (*current)->vnode;
+            struct file *jump_file = NULL;
+            if (link_node->ops->jump && VNODE_CALL(link_node, jump, &jump_file) == 0) {
+                /* A magic link: continue where the description points. */
+                struct path_entry *target = jump_file->path;
+                if (target)
+                    path_get(target);
+                file_put(jump_file);
+                if (!target) {
+                    error = -ENXIO; /* pipes and sockets cannot be reopened by path yet */
+                    break;
+                }
+                path_put(*current);
+                *current = target;
+                if (trailing_slash && !S_ISDIR(target->vnode->type)) {
+                    error = -ENOTDIR;
+                    break;
+                }
+                remaining = after;
+                continue;
             }
             struct path_entry *link = *current;
             *current = link->parent;

@@ -89,6 +89,8 @@ int vnode_stub_readdir(struct vnode *directory, uint64_t *cookie, struct directo
 
 long vnode_stub_readlink(struct vnode *link, char *buffer, size_t size) { return -EINVAL; }
 
+int vnode_stub_jump(struct vnode *link, struct file **file) { return -EINVAL; }
+
 int vnode_stub_setattr(struct vnode *node, const struct vnode_attributes *attributes, unsigned mask)
 {
     return -EPERM;

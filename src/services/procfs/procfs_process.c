@@ -315,6 +315,18 @@ static long procfs_fd_readlink(struct vnode *link, char *buffer, size_t size)
     return length;
 }
 
+/*
+ * vnode_ops.jump of one fd link: the descriptor's own description, so
+ * open("/proc/PID/fd/N") reaches the file even after it was unlinked or
+ * renamed. -ENOENT once the descriptor is closed.
+ */
+static int procfs_fd_jump(struct vnode *link, struct file **file)
+{
+    struct procfs_node *node = procfs_node_of(link);
+    int error = system_process_fd_file(node->pid, node->fd, file);
+    return error == -EBADF || error == -ESRCH ? -ENOENT : error;
+}
+
 /* ------------------------------------------------------------ the tables */
 
 const struct vnode_ops procfs_process_directory_ops = {
@@ -328,6 +340,7 @@ const struct vnode_ops procfs_process_directory_ops = {
     .rename = vnode_stub_rename,
     .readdir = procfs_process_readdir,
     .readlink = vnode_stub_readlink,
+    .jump = vnode_stub_jump,
     .getattr = procfs_process_getattr,
     .setattr = vnode_stub_setattr,
     .read = vnode_stub_read,
@@ -349,6 +362,7 @@ const struct vnode_ops procfs_process_file_ops = {
     .rename = vnode_stub_rename,
     .readdir = vnode_stub_readdir,
     .readlink = vnode_stub_readlink,
+    .jump = vnode_stub_jump,
     .getattr = procfs_process_getattr,
     .setattr = vnode_stub_setattr,
     .read = procfs_file_read,
@@ -370,6 +384,7 @@ const struct vnode_ops procfs_process_link_ops = {
     .rename = vnode_stub_rename,
     .readdir = vnode_stub_readdir,
     .readlink = procfs_process_readlink,
+    .jump = vnode_stub_jump,
     .getattr = procfs_process_getattr,
     .setattr = vnode_stub_setattr,
     .read = vnode_stub_read,
@@ -391,6 +406,7 @@ const struct vnode_ops procfs_fd_directory_ops = {
     .rename = vnode_stub_rename,
     .readdir = procfs_fd_readdir,
     .readlink = vnode_stub_readlink,
+    .jump = vnode_stub_jump,
     .getattr = procfs_process_getattr,
     .setattr = vnode_stub_setattr,
     .read = vnode_stub_read,
@@ -412,6 +428,7 @@ const struct vnode_ops procfs_fd_link_ops = {
     .rename = vnode_stub_rename,
     .readdir = vnode_stub_readdir,
     .readlink = procfs_fd_readlink,
+    .jump = procfs_fd_jump,
     .getattr = procfs_fd_link_getattr,
     .setattr = vnode_stub_setattr,
     .read = vnode_stub_read,

@@ -354,6 +354,7 @@ const struct vnode_ops tmpfs_directory_ops = {
     .rename = tmpfs_rename,
     .readdir = tmpfs_readdir,
     .readlink = vnode_stub_readlink,
+    .jump = vnode_stub_jump,
     .getattr = tmpfs_getattr,
     .setattr = tmpfs_setattr,
     .read = vnode_stub_read,

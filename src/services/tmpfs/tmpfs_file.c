@@ -435,6 +435,7 @@ const struct vnode_ops tmpfs_file_ops = {
     .rename = vnode_stub_rename,
     .readdir = vnode_stub_readdir,
     .readlink = vnode_stub_readlink,
+    .jump = vnode_stub_jump,
     .getattr = tmpfs_getattr,
     .setattr = tmpfs_setattr,
     .read = tmpfs_file_read,

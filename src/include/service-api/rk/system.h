@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct file;
+
 /* ------------------------------------------------------------- console */
 
 /* Write to the system console (polled). Any context. */
@@ -79,6 +81,12 @@ long system_process_cwd(int pid, char *buffer, size_t size);
 long system_process_executable(int pid, char *buffer, size_t size);
 /* Open file descriptors of pid in ascending order; returns how many are open, or -ESRCH. */
 long system_process_fds(int pid, int *fds, size_t max);
+/*
+ * The open description behind descriptor fd of pid, with a new reference
+ * (magic links). Returns 0, -ESRCH or -EBADF.
+ */
+int system_process_fd_file(int pid, int fd, struct file **file);
+
 /* Path (or "pipe:[N]"-style name) of descriptor fd of pid. Returns length, -ESRCH or -EBADF. */
 long system_process_fd_path(int pid, int fd, char *buffer, size_t size);
 /*

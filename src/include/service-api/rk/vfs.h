@@ -222,6 +222,13 @@ struct vnode_ops {
 
     /* Symlinks: copy the target (not NUL-terminated) into buffer; returns its full length. */
     long (*readlink)(struct vnode *link, char *buffer, size_t size);
+    /*
+     * Magic links (/proc/PID/fd/N): instead of resolving the text target,
+     * the Core continues from where this open description points. Returns
+     * 0 and *file (a new reference), or -EINVAL for an ordinary symlink
+     * (vnode_stub_jump).
+     */
+    int (*jump)(struct vnode *link, struct file **file);
 
     /* Every node. */
     int (*getattr)(struct vnode *node, struct vnode_attributes *attributes);
@@ -261,6 +268,8 @@ int vnode_stub_rename(struct vnode *old_directory, const char *old_name, size_t 
                       unsigned flags);
 int vnode_stub_readdir(struct vnode *directory, uint64_t *cookie, struct directory_sink *sink);
 long vnode_stub_readlink(struct vnode *link, char *buffer, size_t size);
+struct file;
+int vnode_stub_jump(struct vnode *link, struct file **file);
 int vnode_stub_setattr(struct vnode *node, const struct vnode_attributes *attributes, unsigned mask);
 long vnode_stub_read(struct vnode *node, struct io_cursor *cursor, uint64_t offset);
 long vnode_stub_write(struct vnode *node, struct io_cursor *cursor, uint64_t offset);
