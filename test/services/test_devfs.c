@@ -1,7 +1,8 @@
 /*
  * test_devfs.c — the devtmpfs service on its own: a hosted kernel is
  * booted, the service registered and mounted directly, and its vnode
- * operations called without the Core's VFS in between.
+ * operations and its character device drivers (rk/chardev.h) called
+ * without the Core's VFS in between.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,12 +13,15 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include <rk/chardev.h>
 #include <rk/errno.h>
+#include <rk/file.h>
 #include <rk/heap.h>
 #include <rk/klog.h>
 #include <rk/services.h>
 #include <rk/vfs.h>
 #include "devfs/devfs.h"
+#include "devfs/devfs_internal.h"
 #include "hosted.h"
 
 static struct service *devfs;
@@ -289,61 +293,183 @@ static void chmod_and_chown_are_kept_and_size_is_refused(void **state)
     vnode_put(node);
 }
 
-/* ------------------------------------------------------------- devices */
+/* ------------------------------------------------------------- drivers */
+
+/* One open of a devfs driver, made the way chardev_open() makes it. */
+struct device {
+    struct file file;
+    struct chardev_file handle;
+    const struct chardev_ops *ops;
+};
+
+/* The devfs driver registered for major:minor (fails the test when none is). */
+static const struct chardev_ops *driver_of(unsigned major, unsigned minor)
+{
+    for (unsigned i = 0; i < DEVFS_DRIVER_COUNT; i++) {
+        const struct devfs_driver *driver = &devfs_drivers[i];
+        if (driver->major == major && minor >= driver->first_minor &&
+            minor - driver->first_minor < driver->count)
+            return driver->ops;
+    }
+    fail_msg("no devfs driver for %u:%u", major, minor);
+    return NULL;
+}
+
+/* Open the device node name (its number from getattr) through its driver with flags. */
+static void device_open(struct device *device, const char *name, unsigned flags)
+{
+    struct vnode *node = lookup(name);
+    struct vnode_attributes attributes;
+    assert_int_equal(node->ops->getattr(node, &attributes), 0);
+    vnode_put(node);
+    memset(device, 0, sizeof *device);
+    device->file.flags = flags;
+    device->file.references = 1;
+    device->handle.file = &device->file;
+    device->handle.device = attributes.device;
+    device->ops = driver_of(device_major(attributes.device), device_minor(attributes.device));
+    assert_int_equal(device->ops->open(&device->handle, flags), 0);
+}
+
+/* The driver's release (the last close). */
+static void device_close(struct device *device) { device->ops->release(&device->handle); }
+
+/* read(2) of up to length bytes into buffer at the description's offset. */
+static long device_read(struct device *device, void *buffer, size_t length)
+{
+    struct io_segment segment;
+    struct io_cursor cursor;
+    io_cursor_kernel(&cursor, &segment, buffer, length);
+    return device->ops->read(&device->handle, &cursor, &device->file.offset);
+}
+
+/* write(2) of length bytes from buffer at the description's offset. */
+static long device_write(struct device *device, const void *buffer, size_t length)
+{
+    struct io_segment segment;
+    struct io_cursor cursor;
+    io_cursor_kernel(&cursor, &segment, (void *)buffer, length);
+    return device->ops->write(&device->handle, &cursor, &device->file.offset);
+}
+
+/* lseek(2) as chardev_seek() makes it: the result becomes the offset. */
+static int64_t device_seek(struct device *device, int64_t offset, int whence)
+{
+    int64_t result = device->ops->seek(&device->handle, device->file.offset, offset, whence);
+    if (result >= 0)
+        device->file.offset = (uint64_t)result;
+    return result;
+}
+
+static void every_device_node_has_a_registered_driver(void **state)
+{
+    unsigned devices = 0;
+    for (unsigned index = 1; index < DEVFS_ENTRY_COUNT; index++) {
+        const struct devfs_entry *entry = &devfs_entries[index];
+        if (!S_ISCHR(entry->mode))
+            continue;
+        devices++;
+        uint64_t number = device_number(entry->major, entry->minor);
+        assert_ptr_equal(chardev_owner(number), devfs);
+        driver_of(entry->major, entry->minor);
+        /* The node itself has no data path: opens go to the driver. */
+        struct vnode *node = lookup(entry->name);
+        char byte;
+        assert_int_equal(read_at(node, &byte, 1, 0), -EINVAL);
+        assert_int_equal(write_at(node, "x", 1, 0), -EINVAL);
+        vnode_put(node);
+    }
+    assert_int_equal(devices, 8);
+    /* Numbers next to devfs's are nobody's. */
+    assert_null(chardev_owner(device_number(1, 4)));
+    assert_null(chardev_owner(device_number(1, 10)));
+    assert_null(chardev_owner(device_number(5, 2)));
+}
+
+static void drivers_come_and_go_with_registration(void **state)
+{
+    /* Registered once: the same ranges again are busy, and nothing is lost by trying. */
+    assert_int_equal(devfs_drivers_register(devfs), -EBUSY);
+    assert_ptr_equal(chardev_owner(device_number(1, 3)), devfs);
+    devfs_drivers_unregister(devfs);
+    assert_null(chardev_owner(device_number(1, 3)));
+    assert_null(chardev_owner(device_number(5, 1)));
+    devfs_drivers_unregister(devfs);   /* twice is harmless */
+    assert_int_equal(devfs_drivers_register(devfs), 0);
+    assert_ptr_equal(chardev_owner(device_number(1, 11)), devfs);
+    assert_ptr_equal(chardev_owner(device_number(5, 0)), devfs);
+}
 
 static void null_reads_end_of_file_and_swallows_writes(void **state)
 {
-    struct vnode *node = lookup("null");
+    struct device device;
+    device_open(&device, "null", O_RDWR);
     char buffer[16] = "unchanged";
-    assert_int_equal(read_at(node, buffer, sizeof buffer, 0), 0);
+    assert_int_equal(device_read(&device, buffer, sizeof buffer), 0);
     assert_string_equal(buffer, "unchanged");
-    assert_int_equal(write_at(node, "hello", 5, 0), 5);
-    assert_int_equal(write_at(node, "hello", 5, 1000), 5);
-    vnode_put(node);
+    assert_int_equal(device_write(&device, "hello", 5), 5);
+    assert_int_equal(device_write(&device, "hello", 5), 5);
+    assert_int_equal(device.file.offset, 0);
+    /* Linux's null_lseek: 0 whatever is asked. */
+    assert_int_equal(device_seek(&device, 100, 0), 0);
+    assert_int_equal(device_seek(&device, -5, 1), 0);
+    assert_int_equal(device_seek(&device, 7, 2), 0);
+    assert_false(device.handle.stream);
+    device_close(&device);
 }
 
 static void zero_reads_zeros_and_swallows_writes(void **state)
 {
-    struct vnode *node = lookup("zero");
+    struct device device;
+    device_open(&device, "zero", O_RDWR);
     unsigned char buffer[3000];
     memset(buffer, 0xaa, sizeof buffer);
-    assert_int_equal(read_at(node, buffer, sizeof buffer, 12345), sizeof buffer);
+    device.file.offset = 12345;
+    assert_int_equal(device_read(&device, buffer, sizeof buffer), sizeof buffer);
     for (size_t i = 0; i < sizeof buffer; i++)
         assert_int_equal(buffer[i], 0);
-    assert_int_equal(write_at(node, buffer, 100, 0), 100);
-    vnode_put(node);
+    assert_int_equal(device.file.offset, 12345);   /* no positions */
+    assert_int_equal(device_write(&device, buffer, 100), 100);
+    assert_int_equal(device_seek(&device, 4096, 0), 0);
+    device_close(&device);
 }
 
 static void full_reads_zeros_and_refuses_writes(void **state)
 {
-    struct vnode *node = lookup("full");
+    struct device device;
+    device_open(&device, "full", O_RDWR);
     unsigned char buffer[64];
     memset(buffer, 0x55, sizeof buffer);
-    assert_int_equal(read_at(node, buffer, sizeof buffer, 0), sizeof buffer);
+    assert_int_equal(device_read(&device, buffer, sizeof buffer), sizeof buffer);
     for (size_t i = 0; i < sizeof buffer; i++)
         assert_int_equal(buffer[i], 0);
-    assert_int_equal(write_at(node, "x", 1, 0), -ENOSPC);
-    vnode_put(node);
+    assert_int_equal(device_write(&device, "x", 1), -ENOSPC);
+    assert_int_equal(device_seek(&device, 9, 2), 0);
+    device_close(&device);
 }
 
 static void random_devices_fill_the_buffer(void **state)
 {
     static const char *const names[] = { "random", "urandom" };
     for (size_t n = 0; n < 2; n++) {
-        struct vnode *node = lookup(names[n]);
+        struct device device;
+        device_open(&device, names[n], O_RDWR);
         unsigned char first[1500], second[1500];
         memset(first, 0, sizeof first);
         memset(second, 0, sizeof second);
-        assert_int_equal(read_at(node, first, sizeof first, 0), sizeof first);
-        assert_int_equal(read_at(node, second, sizeof second, 0), sizeof second);
+        assert_int_equal(device_read(&device, first, sizeof first), sizeof first);
+        assert_int_equal(device_read(&device, second, sizeof second), sizeof second);
         assert_memory_not_equal(first, second, sizeof first);
         /* Bytes in the last chunk were filled too (not left zero). */
         unsigned nonzero = 0;
         for (size_t i = 1024; i < sizeof first; i++)
             nonzero += first[i] != 0;
         assert_true(nonzero > 400);
-        assert_int_equal(write_at(node, "entropy", 7, 0), 7);
-        vnode_put(node);
+        assert_int_equal(device_write(&device, "entropy", 7), 7);
+        /* Linux's noop_llseek: the position stays where it is. */
+        device.file.offset = 3;
+        assert_int_equal(device_seek(&device, 100, 0), 3);
+        device_close(&device);
     }
 }
 
@@ -351,39 +477,46 @@ static void console_and_tty_write_to_the_console(void **state)
 {
     static const char *const names[] = { "console", "tty" };
     for (size_t n = 0; n < 2; n++) {
-        struct vnode *node = lookup(names[n]);
+        struct device device;
+        device_open(&device, names[n], O_RDWR);
+        /* A terminal has no positions: the Core refuses lseek, pread and pwrite. */
+        assert_true(device.handle.stream);
         hosted_console_capture_begin(false);
         char message[1300];
         memset(message, 'm', sizeof message);
         memcpy(message, "devfs says hello ", 17);
-        assert_int_equal(write_at(node, message, sizeof message, 0), sizeof message);
+        assert_int_equal(device_write(&device, message, sizeof message), sizeof message);
         hosted_console_capture_end();
         size_t length;
         const char *captured = hosted_console_captured(&length);
         assert_int_equal(length, sizeof message);
         assert_memory_equal(captured, message, sizeof message);
-        vnode_put(node);
+        device_close(&device);
     }
 }
 
 static void tty_read_returns_console_input(void **state)
 {
-    struct vnode *node = lookup("tty");
+    struct device tty;
+    device_open(&tty, "tty", O_RDWR);
     assert_int_equal(hosted_console_inject("typed\n", 6), 6);
     char buffer[32];
     memset(buffer, 0, sizeof buffer);
-    long length = read_at(node, buffer, sizeof buffer, 0);
+    long length = device_read(&tty, buffer, sizeof buffer);
     assert_int_equal(length, 6);
     assert_memory_equal(buffer, "typed\n", 6);
     /* A buffer smaller than the input takes what fits; the rest stays queued. */
     assert_int_equal(hosted_console_inject("abcdef", 6), 6);
-    assert_int_equal(read_at(node, buffer, 4, 0), 4);
+    assert_int_equal(device_read(&tty, buffer, 4), 4);
     assert_memory_equal(buffer, "abcd", 4);
-    struct vnode *console = lookup("console");
-    assert_int_equal(read_at(console, buffer, sizeof buffer, 0), 2);
+    struct device console;
+    device_open(&console, "console", O_RDONLY | O_NONBLOCK);
+    assert_int_equal(device_read(&console, buffer, sizeof buffer), 2);
     assert_memory_equal(buffer, "ef", 2);
-    vnode_put(console);
-    vnode_put(node);
+    /* Nothing pending: an O_NONBLOCK reader does not sleep. */
+    assert_int_equal(device_read(&console, buffer, sizeof buffer), -EAGAIN);
+    device_close(&console);
+    device_close(&tty);
 }
 
 /* ---------------------------------------------------------------- kmsg */
@@ -394,16 +527,15 @@ static void kmsg_reads_one_record_per_read_in_linux_format(void **state)
     klog(KLOG_WARNING, "first record");
     assert_int_equal(hosted_clock_advance(1500000), 0);   /* 1.5 ms */
     klog(KLOG_INFO, "back\\slash\ttab");
-    struct vnode *node = lookup("kmsg");
+    struct device kmsg;
+    device_open(&kmsg, "kmsg", O_RDONLY);
     char buffer[256];
-    uint64_t offset = 0;
-    long length = read_at(node, buffer, sizeof buffer, offset);
+    long length = device_read(&kmsg, buffer, sizeof buffer);
     const char first[] = "4,0,0,-;first record\n";
     assert_int_equal(length, strlen(first));
     assert_memory_equal(buffer, first, strlen(first));
-    offset += (uint64_t)length;
 
-    length = read_at(node, buffer, sizeof buffer, offset);
+    length = device_read(&kmsg, buffer, sizeof buffer);
     assert_true(length > 0);
     buffer[length] = '\0';
     unsigned level;
@@ -415,42 +547,111 @@ static void kmsg_reads_one_record_per_read_in_linux_format(void **state)
     assert_int_equal(sequence, 1);
     assert_true(microseconds >= 1500);
     assert_string_equal(buffer + consumed, "back\\x5cslash\\x09tab\n");
-    offset += (uint64_t)length;
+    /* The description's offset plays no part. */
+    assert_int_equal(kmsg.file.offset, 0);
 
-    /* Nothing newer: end of file, and the position stays usable. */
-    assert_int_equal(read_at(node, buffer, sizeof buffer, offset), 0);
+    /* Nothing newer: end of file (O_NONBLOCK: -EAGAIN), and the position stays usable. */
+    assert_int_equal(device_read(&kmsg, buffer, sizeof buffer), 0);
+    kmsg.file.flags |= O_NONBLOCK;
+    assert_int_equal(device_read(&kmsg, buffer, sizeof buffer), -EAGAIN);
     klog(KLOG_NOTICE, "third");
-    length = read_at(node, buffer, sizeof buffer, offset);
+    length = device_read(&kmsg, buffer, sizeof buffer);
     buffer[length] = '\0';
     assert_int_equal(strncmp(buffer, "5,2,", 4), 0);
-    /* Two readers at the same position see the same record. */
-    assert_int_equal(read_at(node, buffer, sizeof buffer, 0), strlen(first));
-    vnode_put(node);
+    device_close(&kmsg);
 }
 
-static void kmsg_refuses_small_buffers_and_unknown_positions(void **state)
+static void kmsg_readers_have_their_own_positions(void **state)
+{
+    klog_reset();
+    klog(KLOG_NOTICE, "one");
+    klog(KLOG_NOTICE, "two");
+    struct device first, second;
+    device_open(&first, "kmsg", O_RDONLY);
+    device_open(&second, "kmsg", O_RDONLY);
+    char buffer[128];
+    assert_int_equal(device_read(&first, buffer, sizeof buffer), strlen("5,0,0,-;one\n"));
+    assert_int_equal(device_read(&first, buffer, sizeof buffer), strlen("5,1,0,-;two\n"));
+    /* The second reader still starts at the oldest record, at the same byte offset 0. */
+    long length = device_read(&second, buffer, sizeof buffer);
+    assert_int_equal(length, strlen("5,0,0,-;one\n"));
+    assert_memory_equal(buffer, "5,0,0,-;one\n", (size_t)length);
+    /* A third open after more records still starts at the oldest one. */
+    klog(KLOG_NOTICE, "three");
+    struct device third;
+    device_open(&third, "kmsg", O_RDONLY);
+    length = device_read(&third, buffer, sizeof buffer);
+    assert_memory_equal(buffer, "5,0,0,-;one\n", (size_t)length);
+    assert_int_equal(device_read(&first, buffer, sizeof buffer), strlen("5,2,0,-;three\n"));
+    device_close(&third);
+    device_close(&second);
+    device_close(&first);
+}
+
+static void kmsg_refuses_small_buffers_and_seeks_like_linux(void **state)
 {
     klog_reset();
     klog(KLOG_NOTICE, "a record longer than ten bytes");
-    struct vnode *node = lookup("kmsg");
+    klog(KLOG_NOTICE, "second");
+    struct device kmsg;
+    device_open(&kmsg, "kmsg", O_RDONLY | O_NONBLOCK);
     char buffer[128];
-    assert_int_equal(read_at(node, buffer, 10, 0), -EINVAL);
-    assert_int_equal(read_at(node, buffer, sizeof buffer, 7), -ESPIPE);
-    long length = read_at(node, buffer, sizeof buffer, 0);
-    assert_int_equal(length, strlen("5,0,0,-;a record longer than ten bytes\n"));
-    vnode_put(node);
+    /* Too small for the record: -EINVAL, and the record is still the next one. */
+    assert_int_equal(device_read(&kmsg, buffer, 10), -EINVAL);
+    assert_int_equal(device_read(&kmsg, buffer, sizeof buffer),
+                     strlen("5,0,0,-;a record longer than ten bytes\n"));
+    /* Only offset 0 seeks; SEEK_CUR and SEEK_HOLE do not. */
+    assert_int_equal(device_seek(&kmsg, 7, 0), -ESPIPE);
+    assert_int_equal(device_seek(&kmsg, -1, 2), -ESPIPE);
+    assert_int_equal(device_seek(&kmsg, 0, 1), -EINVAL);
+    assert_int_equal(device_seek(&kmsg, 0, 4), -EINVAL);
+    /* SEEK_END: past the newest record. */
+    assert_int_equal(device_seek(&kmsg, 0, 2), 0);
+    assert_int_equal(device_read(&kmsg, buffer, sizeof buffer), -EAGAIN);
+    klog(KLOG_NOTICE, "after the end");
+    long length = device_read(&kmsg, buffer, sizeof buffer);
+    assert_int_equal(length, strlen("5,2,0,-;after the end\n"));
+    /* SEEK_SET 0 and SEEK_DATA: back to the oldest record. */
+    assert_int_equal(device_seek(&kmsg, 0, 0), 0);
+    length = device_read(&kmsg, buffer, sizeof buffer);
+    assert_int_equal(strncmp(buffer, "5,0,", 4), 0);
+    assert_int_equal(device_seek(&kmsg, 0, 3), 0);
+    length = device_read(&kmsg, buffer, sizeof buffer);
+    assert_int_equal(strncmp(buffer, "5,0,", 4), 0);
+    device_close(&kmsg);
+}
+
+static void kmsg_reports_lost_records_once(void **state)
+{
+    klog_reset();
+    klog(KLOG_NOTICE, "soon overwritten");
+    struct device kmsg;
+    device_open(&kmsg, "kmsg", O_RDONLY | O_NONBLOCK);
+    for (unsigned i = 0; i < 300; i++)   /* more than the 256-record ring */
+        klog(KLOG_DEBUG, "filler %u", i);
+    char buffer[128];
+    assert_int_equal(device_read(&kmsg, buffer, sizeof buffer), -EPIPE);
+    long length = device_read(&kmsg, buffer, sizeof buffer);
+    assert_true(length > 0);
+    buffer[length] = '\0';
+    unsigned level;
+    unsigned long long sequence;
+    assert_int_equal(sscanf(buffer, "%u,%llu,", &level, &sequence), 2);
+    assert_int_equal(sequence, 301 - 256);   /* the oldest record left */
+    device_close(&kmsg);
 }
 
 static void kmsg_write_logs_a_record(void **state)
 {
     klog_reset();
-    struct vnode *node = lookup("kmsg");
+    struct device kmsg;
+    device_open(&kmsg, "kmsg", O_RDWR);
     const char plain[] = "from user space\n";
-    assert_int_equal(write_at(node, plain, strlen(plain), 0), strlen(plain));
+    assert_int_equal(device_write(&kmsg, plain, strlen(plain)), strlen(plain));
     const char prefixed[] = "<4>with a level";
-    assert_int_equal(write_at(node, prefixed, strlen(prefixed), 0), strlen(prefixed));
+    assert_int_equal(device_write(&kmsg, prefixed, strlen(prefixed)), strlen(prefixed));
     const char percent[] = "100% %s %n safe";
-    assert_int_equal(write_at(node, percent, strlen(percent), 0), strlen(percent));
+    assert_int_equal(device_write(&kmsg, percent, strlen(percent)), strlen(percent));
     uint64_t sequence = 0;
     struct klog_record record;
     assert_int_equal(klog_read(&sequence, &record), 0);
@@ -464,14 +665,14 @@ static void kmsg_write_logs_a_record(void **state)
     /* Linux refuses lines longer than LOG_LINE_MAX. */
     static char huge[2000];
     memset(huge, 'h', sizeof huge);
-    assert_int_equal(write_at(node, huge, sizeof huge, 0), -EINVAL);
+    assert_int_equal(device_write(&kmsg, huge, sizeof huge), -EINVAL);
     /* And the record reads back through the device. */
     char buffer[128];
-    long length = read_at(node, buffer, sizeof buffer, 0);
+    long length = device_read(&kmsg, buffer, sizeof buffer);
     assert_true(length > 0);
     buffer[length] = '\0';
     assert_string_equal(buffer, "6,0,0,-;from user space\n");
-    vnode_put(node);
+    device_close(&kmsg);
 }
 
 int main(void)
@@ -485,6 +686,8 @@ int main(void)
         DEVFS_TEST(the_tree_is_fixed),
         DEVFS_TEST(lookup_shares_one_node_per_entry),
         DEVFS_TEST(chmod_and_chown_are_kept_and_size_is_refused),
+        DEVFS_TEST(every_device_node_has_a_registered_driver),
+        DEVFS_TEST(drivers_come_and_go_with_registration),
         DEVFS_TEST(null_reads_end_of_file_and_swallows_writes),
         DEVFS_TEST(zero_reads_zeros_and_swallows_writes),
         DEVFS_TEST(full_reads_zeros_and_refuses_writes),
@@ -492,7 +695,9 @@ int main(void)
         DEVFS_TEST(console_and_tty_write_to_the_console),
         DEVFS_TEST(tty_read_returns_console_input),
         DEVFS_TEST(kmsg_reads_one_record_per_read_in_linux_format),
-        DEVFS_TEST(kmsg_refuses_small_buffers_and_unknown_positions),
+        DEVFS_TEST(kmsg_readers_have_their_own_positions),
+        DEVFS_TEST(kmsg_refuses_small_buffers_and_seeks_like_linux),
+        DEVFS_TEST(kmsg_reports_lost_records_once),
         DEVFS_TEST(kmsg_write_logs_a_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,11 @@
 /*
  * devfs.c — the "devtmpfs" filesystem service: a fixed tree of character
- * devices with Linux's numbers and modes, and the /dev/fd and /dev/std*
- * symlinks into /proc/self/fd. This file holds the service, mounting, the
- * node cache and the vnode operations; the devices' data paths are in
- * devfs_devices.c and devfs_kmsg.c.
+ * device nodes with Linux's numbers and modes, and the /dev/fd and
+ * /dev/std* symlinks into /proc/self/fd. This file holds the service,
+ * mounting, the node cache and the vnode operations. The device nodes
+ * carry attributes only: the service also registers, from its start hook,
+ * the character device drivers for those numbers (devfs_devices.c,
+ * devfs_kmsg.c), which any node with the number reaches (rk/chardev.h).
  *
  * Locking: none. The kernel is uniprocessor and cooperative, and nothing
  * here sleeps while it holds instance state (only the console read sleeps,
@@ -18,20 +20,20 @@
 #include "devfs.h"
 #include "devfs_internal.h"
 
-#define CHARACTER(name, permissions, major, minor, device) \
-    { name, S_IFCHR | (permissions), major, minor, NULL, device }
-#define SYMLINK(name, target) { name, S_IFLNK | 0777, 0, 0, target, NULL }
+#define CHARACTER(name, permissions, major, minor) \
+    { name, S_IFCHR | (permissions), major, minor, NULL }
+#define SYMLINK(name, target) { name, S_IFLNK | 0777, 0, 0, target }
 
 const struct devfs_entry devfs_entries[DEVFS_ENTRY_COUNT] = {
-    [DEVFS_ROOT_INDEX] = { "", S_IFDIR | 0755, 0, 0, NULL, NULL },
-    CHARACTER("null", 0666, 1, 3, &devfs_null_device),
-    CHARACTER("zero", 0666, 1, 5, &devfs_zero_device),
-    CHARACTER("full", 0666, 1, 7, &devfs_full_device),
-    CHARACTER("random", 0666, 1, 8, &devfs_random_device),
-    CHARACTER("urandom", 0666, 1, 9, &devfs_random_device),
-    CHARACTER("kmsg", 0644, 1, 11, &devfs_kmsg_device),
-    CHARACTER("tty", 0666, 5, 0, &devfs_console_device),
-    CHARACTER("console", 0600, 5, 1, &devfs_console_device),
+    [DEVFS_ROOT_INDEX] = { "", S_IFDIR | 0755, 0, 0, NULL },
+    CHARACTER("null", 0666, 1, 3),
+    CHARACTER("zero", 0666, 1, 5),
+    CHARACTER("full", 0666, 1, 7),
+    CHARACTER("random", 0666, 1, 8),
+    CHARACTER("urandom", 0666, 1, 9),
+    CHARACTER("kmsg", 0644, 1, 11),
+    CHARACTER("tty", 0666, 5, 0),
+    CHARACTER("console", 0600, 5, 1),
     SYMLINK("fd", "/proc/self/fd"),
     SYMLINK("stdin", "/proc/self/fd/0"),
     SYMLINK("stdout", "/proc/self/fd/1"),
@@ -205,22 +207,6 @@ static long devfs_readlink(struct vnode *link, char *buffer, size_t size)
     return (long)length;
 }
 
-/* ------------------------------------------------------------- devices */
-
-/* vnode_ops.read of a character device: the device's handler. */
-static long devfs_device_read(struct vnode *vnode, struct io_cursor *cursor, uint64_t offset)
-{
-    struct devfs_node *node = devfs_node_of(vnode);
-    return devfs_entries[node->index].device->read(node, cursor, offset);
-}
-
-/* vnode_ops.write of a character device: the device's handler. */
-static long devfs_device_write(struct vnode *vnode, struct io_cursor *cursor, uint64_t offset)
-{
-    struct devfs_node *node = devfs_node_of(vnode);
-    return devfs_entries[node->index].device->write(node, cursor, offset);
-}
-
 static const struct vnode_ops devfs_directory_ops = {
     .lookup = devfs_lookup,
     .create = vnode_stub_create,
@@ -232,6 +218,7 @@ static const struct vnode_ops devfs_directory_ops = {
     .rename = vnode_stub_rename,
     .readdir = devfs_readdir,
     .readlink = vnode_stub_readlink,
+    .jump = vnode_stub_jump,
     .getattr = devfs_getattr,
     .setattr = devfs_setattr,
     .read = vnode_stub_read,
@@ -253,10 +240,11 @@ static const struct vnode_ops devfs_device_vnode_ops = {
     .rename = vnode_stub_rename,
     .readdir = vnode_stub_readdir,
     .readlink = vnode_stub_readlink,
+    .jump = vnode_stub_jump,
     .getattr = devfs_getattr,
     .setattr = devfs_setattr,
-    .read = devfs_device_read,
-    .write = devfs_device_write,
+    .read = vnode_stub_read,        /* opens go to the driver of the number (rk/chardev.h) */
+    .write = vnode_stub_write,
     .open = vnode_stub_open,
     .fsync = vnode_stub_fsync,
     .seek = vnode_stub_seek,
@@ -274,6 +262,7 @@ static const struct vnode_ops devfs_symlink_ops = {
     .rename = vnode_stub_rename,
     .readdir = vnode_stub_readdir,
     .readlink = devfs_readlink,
+    .jump = vnode_stub_jump,
     .getattr = devfs_getattr,
     .setattr = devfs_setattr,
     .read = vnode_stub_read,
@@ -340,11 +329,23 @@ static const struct filesystem_ops devfs_filesystem_ops = {
     .unmount = devfs_unmount,
 };
 
+/* service start hook: serve the device numbers (before the service becomes findable). */
+static int devfs_start(struct service *service) { return devfs_drivers_register(service); }
+
+/* service stop hook: stop serving them (descriptions still open then fail with -EIO). */
+static void devfs_stop(struct service *service) { devfs_drivers_unregister(service); }
+
 static struct service devfs_service = {
     .name = "devtmpfs",
     .kind = SERVICE_FILESYSTEM,
     .ops = &devfs_filesystem_ops,
+    .start = devfs_start,
+    .stop = devfs_stop,
 };
 
-/* Register the devtmpfs service (devfs.h). Returns 0 or services_register()'s error. */
+/*
+ * Register the devtmpfs service (devfs.h) and with it the drivers of its
+ * device numbers. Returns 0 or services_register()'s error (the drivers'
+ * registration error included).
+ */
 int devfs_service_register(void) { return services_register(&devfs_service); }

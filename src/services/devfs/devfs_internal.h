@@ -1,12 +1,15 @@
 /*
  * devfs_internal.h — what the devfs files share: the fixed table of
- * entries, one mounted instance, one node, and the device read/write
- * handlers.
+ * entries, one mounted instance, one node, and the character device
+ * drivers devfs registers by number (rk/chardev.h).
  *
  * The tree is fixed: a root directory and the entries of devfs_entries[]
- * (character devices and symlinks). Each mount keeps at most one node per
- * entry: lookup hands out the cached node with a new reference, and the
- * node is freed (and its slot cleared) when its last reference is dropped.
+ * (character device nodes and symlinks). Each mount keeps at most one node
+ * per entry: lookup hands out the cached node with a new reference, and
+ * the node is freed (and its slot cleared) when its last reference is
+ * dropped. The device nodes are plain nodes (attributes only); opening one
+ * reaches the driver registered for its number, the same driver a node
+ * made with mknod elsewhere reaches.
  */
 #ifndef DEVFS_INTERNAL_H
 #define DEVFS_INTERNAL_H
@@ -14,15 +17,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <rk/chardev.h>
+#include <rk/services.h>
 #include <rk/vfs.h>
-
-struct devfs_node;
-
-/* Reading or writing one kind of device; same contract as vnode_ops read/write. */
-struct devfs_device_ops {
-    long (*read)(struct devfs_node *node, struct io_cursor *cursor, uint64_t offset);
-    long (*write)(struct devfs_node *node, struct io_cursor *cursor, uint64_t offset);
-};
 
 /* One entry of the fixed tree (index 0 is the root directory). */
 struct devfs_entry {
@@ -31,12 +28,10 @@ struct devfs_entry {
     unsigned major;                         /* character devices */
     unsigned minor;
     const char *target;                     /* symlinks */
-    const struct devfs_device_ops *device;  /* character devices */
 };
 
 #define DEVFS_ROOT_INDEX 0u
 #define DEVFS_ENTRY_COUNT 13u               /* root included */
-#define DEVFS_KMSG_CURSORS 16u
 
 extern const struct devfs_entry devfs_entries[DEVFS_ENTRY_COUNT];
 
@@ -50,23 +45,11 @@ struct devfs_attributes {
     struct kernel_time change_time;
 };
 
-/*
- * Where a /dev/kmsg reader stands: a read at byte offset `offset` resumes
- * at klog record `sequence` (see devfs_kmsg.c).
- */
-struct devfs_kmsg_cursor {
-    uint64_t offset;
-    uint64_t sequence;
-    bool used;
-};
-
 /* One mounted instance (superblock->private). */
 struct devfs_instance {
     struct superblock *superblock;
     struct devfs_node *nodes[DEVFS_ENTRY_COUNT];           /* live nodes, NULL when none */
     struct devfs_attributes attributes[DEVFS_ENTRY_COUNT];
-    struct devfs_kmsg_cursor kmsg_cursors[DEVFS_KMSG_CURSORS];
-    unsigned kmsg_cursor_next;                             /* slot replaced next */
 };
 
 /* One node; instance is NULL once the mount is gone (the node then only frees itself). */
@@ -82,13 +65,37 @@ static inline struct devfs_node *devfs_node_of(struct vnode *vnode)
     return (struct devfs_node *)((char *)vnode - offsetof(struct devfs_node, vnode));
 }
 
-/* Device handlers (devfs_devices.c, devfs_kmsg.c). */
-extern const struct devfs_device_ops devfs_null_device;
-extern const struct devfs_device_ops devfs_zero_device;
-extern const struct devfs_device_ops devfs_full_device;
-extern const struct devfs_device_ops devfs_random_device;
-extern const struct devfs_device_ops devfs_console_device;
-extern const struct devfs_device_ops devfs_kmsg_device;
+/*
+ * The character device drivers (devfs_devices.c, devfs_kmsg.c), each the
+ * chardev_ops of the numbers devfs_drivers[] gives it: null 1:3, zero 1:5,
+ * full 1:7, random 1:8 and urandom 1:9, kmsg 1:11, tty 5:0 and console 5:1.
+ */
+extern const struct chardev_ops devfs_null_driver;
+extern const struct chardev_ops devfs_zero_driver;
+extern const struct chardev_ops devfs_full_driver;
+extern const struct chardev_ops devfs_random_driver;
+extern const struct chardev_ops devfs_console_driver;
+extern const struct chardev_ops devfs_kmsg_driver;
+
+/* One range of numbers devfs serves, and its driver. */
+struct devfs_driver {
+    unsigned major;
+    unsigned first_minor;
+    unsigned count;
+    const struct chardev_ops *ops;
+};
+
+#define DEVFS_DRIVER_COUNT 6u
+extern const struct devfs_driver devfs_drivers[DEVFS_DRIVER_COUNT];
+
+/*
+ * Register every range of devfs_drivers[] for owner (the devfs service's
+ * start hook). Returns 0, or chardev_register()'s first error after
+ * unregistering what it had registered.
+ */
+int devfs_drivers_register(struct service *owner);
+/* Unregister them (the stop hook); ranges not registered are skipped. */
+void devfs_drivers_unregister(struct service *owner);
 
 /*
  * The outcome of a transfer that moved `moved` bytes and ended with error

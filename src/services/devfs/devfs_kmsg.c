@@ -1,20 +1,22 @@
 /*
- * devfs_kmsg.c — /dev/kmsg: the kernel log, one record per read, in
- * Linux's format "LEVEL,SEQUENCE,TIMESTAMP_US,-;text\n" (the facility is
- * always 0, the kernel's; bytes below ' ', above '~' and '\' are written
- * as \xNN as Linux does). A write logs its text as one record.
+ * devfs_kmsg.c — the /dev/kmsg driver (1:11): the kernel log, one record
+ * per read, in Linux's format "LEVEL,SEQUENCE,TIMESTAMP_US,-;text\n" (the
+ * facility is always 0, the kernel's; bytes below ' ', above '~' and '\'
+ * are written as \xNN as Linux does). A write logs its text as one record.
  *
- * Positions: the Core advances a file's offset by the bytes each read
- * returns, and the vnode read sees only that offset. Offset 0 means the
- * oldest record still in the ring. After every read the instance remembers
- * "offset O + length L resumes at record S + 1" in a small table; a read at
- * O + L finds it there. An offset the table does not know (after an lseek,
- * or once more than DEVFS_KMSG_CURSORS readers interleave) gives -ESPIPE,
- * as Linux's kmsg refuses seeks other than to the start or end. Readers
- * that share a byte offset share the stream, which is the same bytes for
- * all of them unless the ring wraps between their reads.
+ * Positions are per open, as Linux's devkmsg_user: each open starts at the
+ * oldest record still in the ring and each read moves it past the record
+ * it returned; the description's byte offset plays no part (pread reads
+ * at the open's position too). lseek takes only offset 0: SEEK_SET and
+ * SEEK_DATA (there is no syslog "clear" point yet) go back to the oldest
+ * record, SEEK_END past the newest; any offset other than 0 is -ESPIPE,
+ * any other whence -EINVAL, and the result is 0. A reader whose next
+ * record was overwritten gets -EPIPE once and then goes on from the
+ * oldest record left.
  */
+#include <rk/chardev.h>
 #include <rk/errno.h>
+#include <rk/file.h>
 #include <rk/format.h>
 #include <rk/heap.h>
 #include <rk/klog.h>
@@ -27,40 +29,64 @@
 /* Header plus every text byte escaped to four. */
 #define DEVFS_KMSG_RECORD_MAX (64u + 4u * sizeof(((struct klog_record *)0)->text))
 
-/*
- * The klog sequence a read at offset resumes at, into *sequence.
- * Returns 0, or -ESPIPE for an offset no read ended at.
- */
-static int devfs_kmsg_find(const struct devfs_instance *instance, uint64_t offset,
-                           uint64_t *sequence)
+#define SEEK_SET 0
+#define SEEK_END 2
+#define SEEK_DATA 3
+
+/* One reader's position (chardev_file.private). */
+struct devfs_kmsg_reader {
+    uint64_t sequence;    /* the next record this open reads */
+};
+
+/* The sequence of the oldest record still in the ring. */
+static uint64_t devfs_kmsg_oldest(void)
 {
-    if (offset == 0) {
-        *sequence = 0;
-        return 0;
-    }
-    for (unsigned i = 0; i < DEVFS_KMSG_CURSORS; i++) {
-        const struct devfs_kmsg_cursor *cursor = &instance->kmsg_cursors[i];
-        if (cursor->used && cursor->offset == offset) {
-            *sequence = cursor->sequence;
-            return 0;
-        }
-    }
-    return -ESPIPE;
+    uint64_t sequence = 0;
+    struct klog_record record;
+    if (klog_read(&sequence, &record) < 0)
+        return klog_next_sequence();
+    return record.sequence;
 }
 
-/* Remember that a read at offset resumes at sequence (replacing the oldest slot when full). */
-static void devfs_kmsg_remember(struct devfs_instance *instance, uint64_t offset, uint64_t sequence)
+/* chardev_ops.open: a new reader at the oldest record. Returns 0 or -ENOMEM. */
+static int devfs_kmsg_open(struct chardev_file *handle, unsigned flags)
 {
-    struct devfs_kmsg_cursor *slot = NULL;
-    for (unsigned i = 0; i < DEVFS_KMSG_CURSORS && !slot; i++) {
-        if (instance->kmsg_cursors[i].used && instance->kmsg_cursors[i].offset == offset)
-            slot = &instance->kmsg_cursors[i];
+    struct devfs_kmsg_reader *reader = kmalloc(sizeof *reader);
+    if (!reader)
+        return -ENOMEM;
+    reader->sequence = devfs_kmsg_oldest();
+    handle->private = reader;
+    return 0;
+}
+
+/* chardev_ops.release: forget the reader. */
+static void devfs_kmsg_release(struct chardev_file *handle)
+{
+    kfree(handle->private);
+    handle->private = NULL;
+}
+
+/*
+ * chardev_ops.seek: offset must be 0 (-ESPIPE); SEEK_SET and SEEK_DATA to
+ * the oldest record, SEEK_END past the newest, else -EINVAL. Returns 0.
+ */
+static int64_t devfs_kmsg_seek(struct chardev_file *handle, uint64_t current, int64_t offset,
+                               int whence)
+{
+    struct devfs_kmsg_reader *reader = handle->private;
+    if (offset != 0)
+        return -ESPIPE;
+    switch (whence) {
+    case SEEK_SET:
+    case SEEK_DATA:
+        reader->sequence = devfs_kmsg_oldest();
+        return 0;
+    case SEEK_END:
+        reader->sequence = klog_next_sequence();
+        return 0;
+    default:
+        return -EINVAL;
     }
-    if (!slot) {
-        slot = &instance->kmsg_cursors[instance->kmsg_cursor_next];
-        instance->kmsg_cursor_next = (instance->kmsg_cursor_next + 1) % DEVFS_KMSG_CURSORS;
-    }
-    *slot = (struct devfs_kmsg_cursor){ .offset = offset, .sequence = sequence, .used = true };
 }
 
 /*
@@ -90,24 +116,25 @@ static size_t devfs_kmsg_format(const struct klog_record *record, char *line, si
 }
 
 /*
- * Read of /dev/kmsg: the next record after offset's position, whole.
- * Returns its length, 0 when no newer record exists (Linux would block),
- * -EINVAL when the buffer cannot hold the record, -ESPIPE for an unknown
- * offset, -EFAULT.
+ * chardev_ops.read: the reader's next record, whole. Returns its length;
+ * -EAGAIN when no newer record exists and the description is O_NONBLOCK,
+ * 0 when it is not (Linux would sleep until one is logged: klog has no
+ * wait queue to sleep on yet); -EINVAL when the buffer cannot hold the
+ * record (the position stays); -EPIPE when records were lost before it;
+ * -EFAULT; -ENOMEM.
  */
-static long devfs_kmsg_read(struct devfs_node *node, struct io_cursor *cursor, uint64_t offset)
+static long devfs_kmsg_read(struct chardev_file *handle, struct io_cursor *cursor,
+                            uint64_t *offset)
 {
-    struct devfs_instance *instance = node->instance;
-    if (!instance)
-        return -EIO;
-    uint64_t sequence;
-    int error = devfs_kmsg_find(instance, offset, &sequence);
-    if (error < 0)
-        return error;
+    struct devfs_kmsg_reader *reader = handle->private;
     struct klog_record record;
-    uint64_t next = sequence;
+    uint64_t next = reader->sequence;
     if (klog_read(&next, &record) < 0)
-        return 0;
+        return (handle->file->flags & O_NONBLOCK) ? -EAGAIN : 0;
+    if (record.sequence != reader->sequence) {
+        reader->sequence = record.sequence;
+        return -EPIPE;
+    }
     char *line = kmalloc(DEVFS_KMSG_RECORD_MAX);
     if (!line)
         return -ENOMEM;
@@ -116,12 +143,12 @@ static long devfs_kmsg_read(struct devfs_node *node, struct io_cursor *cursor, u
     if (length > io_remaining(cursor)) {
         result = -EINVAL;
     } else {
-        error = io_copy_out(cursor, line, length);
+        int error = io_copy_out(cursor, line, length);
         result = error < 0 ? error : (long)length;
     }
     kfree(line);
     if (result > 0)
-        devfs_kmsg_remember(instance, offset + length, next);
+        reader->sequence = next;
     return result;
 }
 
@@ -146,11 +173,12 @@ static enum klog_level devfs_kmsg_level(const char *text, size_t length, size_t 
 }
 
 /*
- * Write of /dev/kmsg: the whole buffer becomes one record (at INFO, or the
+ * chardev_ops.write: the whole buffer becomes one record (at INFO, or the
  * "<N>" prefix's level; a trailing newline dropped). Returns the length
  * written, -EINVAL above DEVFS_KMSG_LINE_MAX bytes, -EFAULT.
  */
-static long devfs_kmsg_write(struct devfs_node *node, struct io_cursor *cursor, uint64_t offset)
+static long devfs_kmsg_write(struct chardev_file *handle, struct io_cursor *cursor,
+                             uint64_t *offset)
 {
     size_t length = io_remaining(cursor);
     if (length == 0)
@@ -176,7 +204,11 @@ static long devfs_kmsg_write(struct devfs_node *node, struct io_cursor *cursor, 
     return (long)length;
 }
 
-const struct devfs_device_ops devfs_kmsg_device = {
+const struct chardev_ops devfs_kmsg_driver = {
+    .open = devfs_kmsg_open,
     .read = devfs_kmsg_read,
     .write = devfs_kmsg_write,
+    .seek = devfs_kmsg_seek,
+    .ioctl = chardev_stub_ioctl,
+    .release = devfs_kmsg_release,
 };
