@@ -168,6 +168,9 @@ long sys_lseek(const uint64_t arguments[6])
     long result;
     if (!file->vnode || (file->flags & O_PATH) || file_is_pipe(file)) {
         result = (file->flags & O_PATH) ? -EBADF : -ESPIPE;
+    } else if (chardev_file_is_device(file)) {
+        /* A device opened through its driver: the driver's seek rule (it sets file->offset). */
+        result = chardev_seek(file, offset, (int)whence);
     } else if (S_ISDIR(file->vnode->type)) {
         /* Directories: the offset is a readdir cookie; only SET and CUR make sense. */
         int64_t target = whence == SEEK_SET ? offset : (int64_t)file->offset + offset;

@@ -31,8 +31,6 @@
  * The Core's entry points for lseek(2) (read_write.c). vfs_internal.h is
  * where they belong; declared here until it carries them.
  */
-bool chardev_file_is_device(const struct file *file);
-int64_t chardev_seek(struct file *file, int64_t offset, int whence);
 
 #define SEEK_MAX 4   /* SEEK_HOLE: the largest whence lseek(2) accepts */
 
@@ -85,6 +83,11 @@ static bool ops_complete(const struct chardev_ops *ops)
     return ops->open && ops->read && ops->write && ops->seek && ops->ioctl && ops->release;
 }
 
+/*
+ * See rk/chardev.h. Checks every overlap before changing anything, then
+ * clears the overlapping stale slots and takes a free one (or the slot of
+ * a range whose owner is gone). Takes registry_lock.
+ */
 int chardev_register(uint64_t first_device, unsigned count, const struct chardev_ops *ops,
                      struct service *owner)
 {
@@ -140,6 +143,7 @@ int chardev_register(uint64_t first_device, unsigned count, const struct chardev
     return 0;
 }
 
+/* See rk/chardev.h. Open descriptions notice through their generation. Takes registry_lock. */
 int chardev_unregister(uint64_t first_device, unsigned count, struct service *owner)
 {
     unsigned major = device_major(first_device);
@@ -158,6 +162,7 @@ int chardev_unregister(uint64_t first_device, unsigned count, struct service *ow
     return result;
 }
 
+/* See rk/chardev.h. Takes registry_lock. */
 unsigned chardev_unregister_all(struct service *owner)
 {
     unsigned count = 0;
@@ -172,9 +177,7 @@ unsigned chardev_unregister_all(struct service *owner)
     return count;
 }
 
-/*
- * The live slot serving device, or -1. registry_lock held.
- */
+/* The live slot serving device, or -1. registry_lock held. */
 static int region_find(uint64_t device)
 {
     unsigned major = device_major(device);
@@ -188,6 +191,7 @@ static int region_find(uint64_t device)
     return -1;
 }
 
+/* See rk/chardev.h. Takes registry_lock. */
 struct service *chardev_owner(uint64_t device)
 {
     spinlock_irq_state_t state = spin_lock_irqsave(&registry_lock);
@@ -359,6 +363,7 @@ int chardev_open(struct path_entry *entry, unsigned flags, struct file **result)
     return 0;
 }
 
+/* True when file was made by chardev_open() (its ops are this file's). */
 bool chardev_file_is_device(const struct file *file) { return file->ops == &chardev_file_ops; }
 
 /*
@@ -385,6 +390,8 @@ int64_t chardev_seek(struct file *file, int64_t offset, int whence)
 }
 
 /* ------------------------------------------------------------- stubs */
+
+/* The shared slots of rk/chardev.h: each does what its declaration says. */
 
 int chardev_stub_open(struct chardev_file *handle, unsigned flags) { return 0; }
 

@@ -87,11 +87,8 @@ int vfs_open_entry(struct path_entry *entry, unsigned flags, struct file **resul
             return pipe_open_fifo(entry, flags, result);
         if (S_ISSOCK(node->type))
             return -ENXIO;
-        if (S_ISCHR(node->type) || S_ISBLK(node->type)) {
-            int error = chardev_open(entry, flags, result);
-            if (error != -ENODEV)
-                return error;
-        }
+        if (S_ISCHR(node->type) || S_ISBLK(node->type))
+            return chardev_open(entry, flags, result);
         int error = VNODE_CALL(node, open, flags);
         if (error < 0)
             return error;

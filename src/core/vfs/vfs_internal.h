@@ -43,11 +43,23 @@ static inline int file_call_stat(struct file *file, struct vnode_attributes *att
 
 /*
  * open(2) of a character or block device node at entry: hand it to the
- * driver registered for its device number. Returns 0 and *result, -ENXIO
- * when no driver serves the number, or -ENODEV when the node's own vnode
- * operations should serve it (the filesystem is the driver).
+ * driver registered for its device number (rk/chardev.h). Returns 0 and
+ * *result, -ENXIO when no driver serves the number (every block node, for
+ * now), or the driver's refusal. (-ENODEV, "the node's own vnode
+ * operations serve it", is no longer returned.)
  */
 int chardev_open(struct path_entry *entry, unsigned flags, struct file **result);
+
+/* True when file was opened through a character device driver by chardev_open(). */
+bool chardev_file_is_device(const struct file *file);
+
+/*
+ * lseek(2) of such a file: -EINVAL for whence beyond SEEK_HOLE, -ESPIPE
+ * for a device without positions, -EIO when its driver is gone, else the
+ * driver's seek through the gate, whose result becomes file->offset.
+ * Returns the new offset or -errno.
+ */
+int64_t chardev_seek(struct file *file, int64_t offset, int whence);
 
 /* Attributes of a node with st_dev filled: getattr through the gate. */
 int vfs_getattr(struct vnode *node, struct vnode_attributes *attributes, uint64_t *device);

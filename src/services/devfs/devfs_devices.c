@@ -26,6 +26,7 @@ const struct devfs_driver devfs_drivers[DEVFS_DRIVER_COUNT] = {
     { 5, 0, 2, &devfs_console_driver },   /* tty, console */
 };
 
+/* See devfs_internal.h: every range of devfs_drivers[], all or none. */
 int devfs_drivers_register(struct service *owner)
 {
     for (unsigned i = 0; i < DEVFS_DRIVER_COUNT; i++) {
@@ -42,6 +43,7 @@ int devfs_drivers_register(struct service *owner)
     return 0;
 }
 
+/* See devfs_internal.h. */
 void devfs_drivers_unregister(struct service *owner)
 {
     for (unsigned i = 0; i < DEVFS_DRIVER_COUNT; i++)
