@@ -91,6 +91,8 @@ long vnode_stub_readlink(struct vnode *link, char *buffer, size_t size) { return
 
 int vnode_stub_jump(struct vnode *link, struct file **file) { return -EINVAL; }
 
+int vnode_stub_getattr(struct vnode *node, struct vnode_attributes *attributes) { return -EIO; }
+
 int vnode_stub_setattr(struct vnode *node, const struct vnode_attributes *attributes, unsigned mask)
 {
     return -EPERM;

@@ -351,46 +351,19 @@ static long tmpfs_special_write(struct vnode *vnode, struct io_cursor *cursor, u
 }
 
 const struct vnode_ops tmpfs_symlink_ops = {
-    .lookup = vnode_stub_lookup,
-    .create = vnode_stub_create,
-    .mkdir = vnode_stub_mkdir,
-    .symlink = vnode_stub_symlink,
-    .link = vnode_stub_link,
-    .unlink = vnode_stub_remove,
-    .rmdir = vnode_stub_remove,
-    .rename = vnode_stub_rename,
-    .readdir = vnode_stub_readdir,
+    VNODE_OPS_STUBS,
     .readlink = tmpfs_readlink,
-    .jump = vnode_stub_jump,
     .getattr = tmpfs_getattr,
     .setattr = tmpfs_setattr,
-    .read = vnode_stub_read,
-    .write = vnode_stub_write,
-    .open = vnode_stub_open,
-    .fsync = vnode_stub_fsync,
-    .seek = vnode_stub_seek,
     .release = tmpfs_release,
 };
 
 const struct vnode_ops tmpfs_special_ops = {
-    .lookup = vnode_stub_lookup,
-    .create = vnode_stub_create,
-    .mkdir = vnode_stub_mkdir,
-    .symlink = vnode_stub_symlink,
-    .link = vnode_stub_link,
-    .unlink = vnode_stub_remove,
-    .rmdir = vnode_stub_remove,
-    .rename = vnode_stub_rename,
-    .readdir = vnode_stub_readdir,
-    .readlink = vnode_stub_readlink,
-    .jump = vnode_stub_jump,
+    VNODE_OPS_STUBS,
     .getattr = tmpfs_getattr,
     .setattr = tmpfs_setattr,
     .read = tmpfs_special_read,
     .write = tmpfs_special_write,
-    .open = vnode_stub_open,
-    .fsync = vnode_stub_fsync,
-    .seek = vnode_stub_seek,
     .release = tmpfs_release,
 };
 

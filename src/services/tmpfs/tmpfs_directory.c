@@ -344,6 +344,7 @@ static int tmpfs_readdir(struct vnode *directory_vnode, uint64_t *cookie,
 }
 
 const struct vnode_ops tmpfs_directory_ops = {
+    VNODE_OPS_STUBS,
     .lookup = tmpfs_lookup,
     .create = tmpfs_create,
     .mkdir = tmpfs_mkdir,
@@ -353,14 +354,7 @@ const struct vnode_ops tmpfs_directory_ops = {
     .rmdir = tmpfs_rmdir,
     .rename = tmpfs_rename,
     .readdir = tmpfs_readdir,
-    .readlink = vnode_stub_readlink,
-    .jump = vnode_stub_jump,
     .getattr = tmpfs_getattr,
     .setattr = tmpfs_setattr,
-    .read = vnode_stub_read,
-    .write = vnode_stub_write,
-    .open = vnode_stub_open,
-    .fsync = vnode_stub_fsync,
-    .seek = vnode_stub_seek,
     .release = tmpfs_release,
 };

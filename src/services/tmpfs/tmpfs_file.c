@@ -425,22 +425,11 @@ int64_t tmpfs_file_seek(struct vnode *vnode, uint64_t current, int64_t offset, i
 static int tmpfs_file_fsync(struct vnode *vnode) { return 0; }
 
 const struct vnode_ops tmpfs_file_ops = {
-    .lookup = vnode_stub_lookup,
-    .create = vnode_stub_create,
-    .mkdir = vnode_stub_mkdir,
-    .symlink = vnode_stub_symlink,
-    .link = vnode_stub_link,
-    .unlink = vnode_stub_remove,
-    .rmdir = vnode_stub_remove,
-    .rename = vnode_stub_rename,
-    .readdir = vnode_stub_readdir,
-    .readlink = vnode_stub_readlink,
-    .jump = vnode_stub_jump,
+    VNODE_OPS_STUBS,
     .getattr = tmpfs_getattr,
     .setattr = tmpfs_setattr,
     .read = tmpfs_file_read,
     .write = tmpfs_file_write,
-    .open = vnode_stub_open,
     .fsync = tmpfs_file_fsync,
     .seek = tmpfs_file_seek,
     .release = tmpfs_release,

@@ -270,6 +270,7 @@ int vnode_stub_readdir(struct vnode *directory, uint64_t *cookie, struct directo
 long vnode_stub_readlink(struct vnode *link, char *buffer, size_t size);
 struct file;
 int vnode_stub_jump(struct vnode *link, struct file **file);
+int vnode_stub_getattr(struct vnode *node, struct vnode_attributes *attributes); /* -EIO */
 int vnode_stub_setattr(struct vnode *node, const struct vnode_attributes *attributes, unsigned mask);
 long vnode_stub_read(struct vnode *node, struct io_cursor *cursor, uint64_t offset);
 long vnode_stub_write(struct vnode *node, struct io_cursor *cursor, uint64_t offset);
@@ -277,6 +278,33 @@ int vnode_stub_open(struct vnode *node, unsigned flags);
 int64_t vnode_stub_seek(struct vnode *node, uint64_t current, int64_t offset, int whence);
 int vnode_stub_fsync(struct vnode *node);
 void vnode_stub_release(struct vnode *node);
+
+/*
+ * Every slot of struct vnode_ops set to its shared stub. Start a table with
+ * it and name only the slots the filesystem implements after it (a later
+ * designated initializer overrides an earlier one):
+ *     const struct vnode_ops my_file_ops = { VNODE_OPS_STUBS, .read = my_read, ... };
+ */
+#define VNODE_OPS_STUBS \
+    .lookup = vnode_stub_lookup, \
+    .create = vnode_stub_create, \
+    .mkdir = vnode_stub_mkdir, \
+    .symlink = vnode_stub_symlink, \
+    .link = vnode_stub_link, \
+    .unlink = vnode_stub_remove, \
+    .rmdir = vnode_stub_remove, \
+    .rename = vnode_stub_rename, \
+    .readdir = vnode_stub_readdir, \
+    .readlink = vnode_stub_readlink, \
+    .jump = vnode_stub_jump, \
+    .getattr = vnode_stub_getattr, \
+    .setattr = vnode_stub_setattr, \
+    .read = vnode_stub_read, \
+    .write = vnode_stub_write, \
+    .open = vnode_stub_open, \
+    .seek = vnode_stub_seek, \
+    .fsync = vnode_stub_fsync, \
+    .release = vnode_stub_release
 
 /*
  * A filesystem object as the Core sees it; embedded in the filesystem's
