@@ -59,7 +59,10 @@ long sys_fchmod(const uint64_t arguments[6])
     struct file *file = syscall_file(ARGUMENT_INT(0));
     if (!file)
         return -EBADF;
-    long result = (!file->vnode || (file->flags & O_PATH)) ? -EBADF : change_mode(file->vnode, ARGUMENT_UNSIGNED(1));
+    long result = (!file->vnode || (file->flags & O_PATH)) ? -EBADF
+                  : file->path ? path_check_writable(file->path) : 0;
+    if (result == 0)
+        result = change_mode(file->vnode, ARGUMENT_UNSIGNED(1));
     file_put(file);
     return result;
 }
@@ -67,6 +70,8 @@ long sys_fchmod(const uint64_t arguments[6])
 long sys_umask(const uint64_t arguments[6])
 {
     struct process *process = process_current();
+    if (!process)
+        return -ESRCH;
     uint32_t previous = process->umask;
     process->umask = ARGUMENT_UNSIGNED(0) & 0777;
     return previous;

@@ -45,7 +45,7 @@ static long make_directory(int dirfd, uintptr_t path_address, uint32_t mode)
         result = -EEXIST;
     } else if ((result = path_check_writable(parent)) == 0) {
         struct vnode *node = NULL;
-        uint32_t final_mode = mode & ~process_current()->umask & (S_IALLUGO);
+        uint32_t final_mode = mode & ~process_umask() & (S_IALLUGO);
         result = VNODE_CALL(parent->vnode, mkdir, name, length, final_mode, &node);
         if (result == 0)
             vnode_put(node);
@@ -83,11 +83,17 @@ static long make_node(int dirfd, uintptr_t path_address, uint32_t mode, uint64_t
     long result = user_parent(dirfd, path_address, &path, &parent, &name, &length, &trailing_slash);
     if (result < 0)
         return result;
+    struct path_entry *existing = NULL;
     if (length == 0 || is_dot(name, length) || is_dot_dot(name, length)) {
         result = -EEXIST;
+    } else if (trailing_slash) {
+        /* "name/": only a directory could be meant; it exists (EEXIST) or not (ENOENT). */
+        result = path_lookup_child(parent, name, length, &existing) == 0 ? -EEXIST : -ENOENT;
+        if (existing)
+            path_put(existing);
     } else if ((result = path_check_writable(parent)) == 0) {
         struct vnode *node = NULL;
-        uint32_t final_mode = type | (mode & ~process_current()->umask & S_IALLUGO);
+        uint32_t final_mode = type | (mode & ~process_umask() & S_IALLUGO);
         uint64_t rdev = (type == S_IFCHR || type == S_IFBLK) ? device : 0;
         result = VNODE_CALL(parent->vnode, create, name, length, final_mode, rdev, &node);
         if (result == 0)
@@ -231,6 +237,8 @@ long sys_getdents64(const uint64_t arguments[6])
 
 long sys_chdir(const uint64_t arguments[6])
 {
+    if (!process_current())
+        return -ESRCH;
     char *path = user_path_copy(ARGUMENT_ADDRESS(0));
     if (is_error_pointer(path))
         return pointer_error(path);
@@ -248,6 +256,8 @@ long sys_chdir(const uint64_t arguments[6])
 
 long sys_fchdir(const uint64_t arguments[6])
 {
+    if (!process_current())
+        return -ESRCH;
     struct file *file = syscall_file(ARGUMENT_INT(0));
     if (!file)
         return -EBADF;

@@ -253,9 +253,9 @@ static long rename_entry(int old_dirfd, uintptr_t old_address, int new_dirfd, ui
     else if (from.parent->vnode->superblock != to.parent->vnode->superblock)
         result = -EXDEV;
     bool source_is_directory = false;
+    struct path_entry *source = NULL, *target = NULL;
     if (result == 0) {
         /* The source must exist; trailing slashes demand directories. */
-        struct path_entry *source;
         result = path_lookup_child(from.parent, from.name, from.length, &source);
         if (result == 0) {
             source_is_directory = S_ISDIR(source->vnode->type);
@@ -263,30 +263,30 @@ static long rename_entry(int old_dirfd, uintptr_t old_address, int new_dirfd, ui
                 result = -ENOTDIR;
             else if (source->mount && source->vnode == source->mount->root)
                 result = -EBUSY;
-            path_put(source);
         }
     }
-    if (result == 0) {
+    if (result == 0 && path_lookup_child(to.parent, to.name, to.length, &target) == 0) {
         /* Type mismatches come first, then a mount point cannot be replaced or exchanged. */
-        struct path_entry *target;
-        if (path_lookup_child(to.parent, to.name, to.length, &target) == 0) {
-            bool target_is_directory = S_ISDIR(target->vnode->type);
-            if (!(flags & RENAME_EXCHANGE) && !(flags & RENAME_NOREPLACE) &&
-                source_is_directory != target_is_directory)
-                result = source_is_directory ? -ENOTDIR : -EISDIR;
-            else if (target->mount && target->vnode == target->mount->root)
-                result = -EBUSY;
-            path_put(target);
-        }
+        bool target_is_directory = S_ISDIR(target->vnode->type);
+        if (!(flags & RENAME_EXCHANGE) && !(flags & RENAME_NOREPLACE) &&
+            source_is_directory != target_is_directory)
+            result = source_is_directory ? -ENOTDIR : -EISDIR;
+        else if (target->mount && target->vnode == target->mount->root)
+            result = -EBUSY;
     }
     if (result == 0)
         result = path_check_writable(from.parent);
     if (result == 0)
         result = VNODE_CALL(from.parent->vnode, rename, from.name, from.length, to.parent->vnode,
                             to.name, to.length, flags);
-    if (result == 0)
-        path_note_rename(from.parent, from.name, from.length, to.parent, to.name, to.length,
-                         (flags & RENAME_EXCHANGE) != 0);
+    /* Two names of one node: nothing moved (rename(2) does nothing then). */
+    if (result == 0 && !(target && target->vnode == source->vnode))
+        path_note_rename(from.parent, from.name, from.length, source->vnode, to.parent, to.name,
+                         to.length, (flags & RENAME_EXCHANGE) && target ? target->vnode : NULL);
+    if (target)
+        path_put(target);
+    if (source)
+        path_put(source);
     parent_name_put(&to);
     parent_name_put(&from);
     return result;

@@ -67,6 +67,21 @@ static int open_or_create(struct process *process, int dirfd, struct path_entry 
         path_put(parent);
         return -EEXIST;
     }
+    struct file *jump_file = NULL;
+    if (S_ISLNK(child->vnode->type) && !(flags & O_NOFOLLOW) &&
+        VNODE_CALL(child->vnode, jump, &jump_file) == 0) {
+        /* A magic link (/proc/self/fd/N, /dev/stderr): the description's own file. */
+        struct path_entry *target = jump_file->path;
+        if (target)
+            path_get(target);
+        file_put(jump_file);
+        path_put(child);
+        path_put(parent);
+        if (!target)
+            return -ENXIO; /* pipes and sockets cannot be reopened by path yet */
+        *result = target;
+        return 0;
+    }
     if (S_ISLNK(child->vnode->type)) {
         if (flags & O_NOFOLLOW) {
             error = -ELOOP;

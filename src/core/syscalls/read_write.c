@@ -124,16 +124,17 @@ static long vector_transfer(const uint64_t arguments[6], bool write)
     int fd = ARGUMENT_INT(0);
     uintptr_t vector = ARGUMENT_ADDRESS(1);
     unsigned long count = arguments[2];
+    struct file *file = syscall_file(fd); /* Linux checks the descriptor first */
+    if (!file)
+        return -EBADF;
+    long access = check_access(file, write);
+    file_put(file);
+    if (access < 0)
+        return access;
     if (count > IOV_MAX)
         return -EINVAL;
-    if (count == 0) {
-        struct file *file = syscall_file(fd);
-        if (!file)
-            return -EBADF;
-        long result = check_access(file, write);
-        file_put(file);
-        return result;
-    }
+    if (count == 0)
+        return 0;
     struct io_segment *segments = kmalloc(count * sizeof *segments);
     if (!segments)
         return -ENOMEM;

@@ -24,6 +24,13 @@ char *user_path_copy(uintptr_t address);
 /* rmdir of a user path relative to dirfd (rmdir and unlinkat(AT_REMOVEDIR)). */
 long vfs_remove_directory(int dirfd, uintptr_t path_address);
 
+/* The running process's umask (022 for a kernel thread without a process). */
+static inline uint32_t process_umask(void)
+{
+    struct process *process = process_current();
+    return process ? process->umask : 022;
+}
+
 /* The running process's file at fd with a reference, or NULL. */
 static inline struct file *syscall_file(int fd) { return fd_get(process_current(), fd); }
 

@@ -80,6 +80,10 @@ int vfs_kernel_write_file(const char *path, uint32_t mode, const void *data, siz
                 vnode_get(node);
                 struct vnode_attributes empty = { .size = 0 };
                 error = VNODE_CALL(node, setattr, &empty, VNODE_SET_SIZE);
+                if (error < 0) {
+                    vnode_put(node);
+                    node = NULL;
+                }
             }
             path_put(existing);
         }

@@ -100,8 +100,26 @@ static void mount_destroy(struct mount *mount)
 }
 
 /* Take mount out of the tree (it stays allocated). */
+/*
+ * Take mount and every mount below it out of the tree (they stay allocated
+ * until unused). Mounts inside are detached first and freed at once when
+ * nothing uses them.
+ */
 static void mount_detach(struct mount *mount)
 {
+    bool found;
+    do {
+        found = false;
+        list_for_each(node, &mount_table) {
+            struct mount *inner = list_entry(node, struct mount, link);
+            if (inner != mount && inner->mountpoint && inner->mountpoint->mount == mount) {
+                mount_detach(inner);
+                mount_release_if_unused(inner);
+                found = true;
+                break; /* the table changed: start over */
+            }
+        }
+    } while (found);
     mount->mountpoint->vnode->mounted_here = NULL;
     list_remove(&mount->link);
     path_put(mount->mountpoint);
@@ -113,19 +131,20 @@ int mount_remove(struct path_entry *entry, unsigned flags)
 {
     struct mount *mount = entry->mount;
     int error = 0;
-    if (!mount || entry->vnode != mount->root)
+    bool is_root = mount && namespace_root && mount == namespace_root->mount;
+    if (!mount || entry->vnode != mount->root || mount->detached)
         error = -EINVAL;
     else if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
         error = -EINVAL;
-    else if (!mount->mountpoint && (flags & MNT_DETACH))
+    else if (is_root && (flags & MNT_DETACH))
         error = -EINVAL;
-    else if (!mount->mountpoint)
+    else if (is_root)
         mount->read_only = true; /* Linux: unmounting "/" remounts it read-only */
     else if (flags & MNT_EXPIRE)
         error = -EAGAIN;         /* first call only marks the mount in Linux */
-    else if (mount->root->references > 2 && !(flags & MNT_DETACH)) /* the mount's and the caller's */
-        error = -EBUSY;
-    if (error < 0 || !mount->mountpoint) {
+    else if (!(flags & MNT_DETACH) && (mount->root->references > 2 || entry->references > 1))
+        error = -EBUSY;          /* users besides the mount's reference and the caller's entry */
+    if (error < 0 || is_root) {
         path_put(entry);
         return error;
     }
@@ -159,7 +178,8 @@ size_t system_mount_list(struct mount_info *mounts, size_t max)
             struct mount_info *info = &mounts[count];
             rk_strlcpy(info->source, mount->superblock->source, sizeof info->source);
             rk_strlcpy(info->type, mount->type, sizeof info->type);
-            rk_strlcpy(info->options, mount->options, sizeof info->options);
+            rk_strlcpy(info->options, mount->read_only ? "ro,relatime" : mount->options,
+                       sizeof info->options);
             if (!mount->mountpoint || path_format(mount->mountpoint, info->mountpoint,
                                                   sizeof info->mountpoint) < 0)
                 rk_strlcpy(info->mountpoint, "/", sizeof info->mountpoint);

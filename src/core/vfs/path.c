@@ -104,25 +104,26 @@ static void entry_rename(struct path_entry *entry, struct path_entry *parent, co
 }
 
 void path_note_rename(struct path_entry *old_parent, const char *old_name, size_t old_length,
-                      struct path_entry *new_parent, const char *new_name, size_t new_length,
-                      bool exchange)
+                      struct vnode *moved, struct path_entry *new_parent, const char *new_name,
+                      size_t new_length, struct vnode *exchanged)
 {
     /* Collect first: renaming may free entries (path_put on old parents). */
-    struct list_node moved = LIST_HEAD_INIT(moved), swapped = LIST_HEAD_INIT(swapped);
+    struct list_node moving = LIST_HEAD_INIT(moving), swapped = LIST_HEAD_INIT(swapped);
     list_for_each_safe(node, &live_entries) {
         struct path_entry *entry = list_entry(node, struct path_entry, live_link);
-        if (entry_is_named(entry, old_parent->vnode, old_name, old_length)) {
+        if (entry->vnode == moved && entry_is_named(entry, old_parent->vnode, old_name, old_length)) {
             list_remove(node);
-            list_push_back(&moved, node);
+            list_push_back(&moving, node);
             path_get(entry);
-        } else if (exchange && entry_is_named(entry, new_parent->vnode, new_name, new_length)) {
+        } else if (exchanged && entry->vnode == exchanged &&
+                   entry_is_named(entry, new_parent->vnode, new_name, new_length)) {
             list_remove(node);
             list_push_back(&swapped, node);
             path_get(entry);
         }
     }
     struct list_node *node;
-    while ((node = list_pop_front(&moved)) != NULL) {
+    while ((node = list_pop_front(&moving)) != NULL) {
         struct path_entry *entry = list_entry(node, struct path_entry, live_link);
         list_push_back(&live_entries, node);
         entry_rename(entry, new_parent, new_name, new_length);
@@ -437,8 +438,6 @@ static int resolve_parent_from(struct process *process, int dirfd,
         start--;
     *name = path + start;
     *length = end - start; /* 0 when the path is "/" (or "///") */
-    if (*length > NAME_MAX)
-        return -ENAMETOOLONG;
 
     char *directory = kmalloc(start + 2);
     if (!directory)
@@ -456,6 +455,10 @@ static int resolve_parent_from(struct process *process, int dirfd,
     kfree(directory);
     if (error < 0)
         return error;
+    if (*length > NAME_MAX) { /* Linux finds a missing parent first */
+        path_put(result);
+        return -ENAMETOOLONG;
+    }
     *parent = result;
     return 0;
 }

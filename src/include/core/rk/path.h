@@ -96,13 +96,15 @@ struct path_entry *path_child(struct path_entry *parent, struct vnode *vnode, co
                               size_t length);
 
 /*
- * A rename of (old_parent, old_name) to (new_parent, new_name) succeeded:
- * update every live entry naming the moved node (and, for exchange, the
- * other one) so getcwd() and /proc paths follow.
+ * A rename of node moved from (old_parent, old_name) to (new_parent,
+ * new_name) succeeded: update every live entry for moved under that name
+ * (and, for RENAME_EXCHANGE, those of exchanged under the new name; NULL
+ * otherwise) so getcwd() and /proc paths follow. Entries of replaced or
+ * unlinked nodes that had the same names are left alone.
  */
 void path_note_rename(struct path_entry *old_parent, const char *old_name, size_t old_length,
-                      struct path_entry *new_parent, const char *new_name, size_t new_length,
-                      bool exchange);
+                      struct vnode *moved, struct path_entry *new_parent, const char *new_name,
+                      size_t new_length, struct vnode *exchanged);
 
 /* Write the absolute path of entry into buffer (NUL-terminated). Returns the length or -ERANGE. */
 long path_format(const struct path_entry *entry, char *buffer, size_t size);
