@@ -536,3 +536,39 @@ int pipe_open_fifo(struct path_entry *entry, unsigned flags, struct file **resul
     *result = file;
     return 0;
 }
+
+/* See rk/pipe.h. */
+int pipe_reopen(struct file *existing, unsigned flags, struct file **result)
+{
+    struct pipe *pipe = file_is_pipe(existing) ? existing->private : NULL;
+    if (!pipe)
+        return -ENXIO;
+    if ((flags & O_ACCMODE) == O_ACCMODE)
+        return -EINVAL;
+    struct file *file = file_alloc(&pipe_file_ops, NULL,
+                                   flags & ~(unsigned)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+    if (!file)
+        return -ENOMEM;
+    spinlock_irq_state_t state = spin_lock_irqsave(&pipe->lock);
+    if (description_reads(flags)) {
+        pipe->readers++;
+        pipe->reader_opens++;
+    }
+    if (description_writes(flags)) {
+        pipe->writers++;
+        pipe->writer_opens++;
+    }
+    file->private = pipe;
+    wait_queue_wake_all(&pipe->opens_waiting);
+    spin_unlock_irqrestore(&pipe->lock, state);
+    if (existing->vnode) {
+        vnode_get(existing->vnode);
+        file->vnode = existing->vnode;
+    }
+    if (existing->path) {
+        path_get(existing->path);
+        file->path = existing->path;
+    }
+    *result = file;
+    return 0;
+}

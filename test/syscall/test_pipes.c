@@ -4,6 +4,7 @@
  * a second thread, end of file, EPIPE, O_NONBLOCK, flags, and what the
  * file-system syscalls say about a pipe; named pipes (FIFOs) from mknod.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -196,6 +197,39 @@ static void each_pipe_has_its_own_inode(void **state)
     CHECK(a.st_nlink, 1);
 }
 
+static void a_pipe_reopened_through_proc_self_fd_shares_the_pipe(void **state)
+{
+    int pair[2];
+    make_pipe(pair, 0);
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", pair[1]);
+    struct test_stat through_link, end;
+    CHECK(stat_path(path, &through_link), 0);
+    CHECK(fstat_fd(pair[1], &end), 0);
+    CHECK(through_link.st_mode & S_IFMT, S_IFIFO);
+    CHECK(through_link.st_ino, end.st_ino);
+    long writer = open_path(path, O_WRONLY, 0);
+    OK(writer);
+    CHECK(write_text((int)writer, "via proc"), 8);
+    char text[16] = { 0 };
+    CHECK(read_fd(pair[0], text, sizeof text), 8);
+    assert_string_equal(text, "via proc");
+}
+
+static void echo_to_dev_stderr_reaches_a_pipe(void **state)
+{
+    /* The shell's "echo msg >/dev/stderr" when stderr is a pipe. */
+    int pair[2];
+    make_pipe(pair, 0);
+    CHECK(sys(SYS_dup2, pair[1], 2), 2);
+    long fd = open_path("/dev/stderr", O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    OK(fd);
+    CHECK(write_text((int)fd, "to stderr"), 9);
+    char text[16] = { 0 };
+    CHECK(read_fd(pair[0], text, sizeof text), 9);
+    assert_string_equal(text, "to stderr");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +245,8 @@ int main(void)
         SYSCALL_TEST(pipe_with_one_free_descriptor_is_emfile),
         SYSCALL_TEST(a_fifo_opened_for_reading_and_writing_carries_data),
         SYSCALL_TEST(nonblocking_fifo_opens),
+        SYSCALL_TEST(a_pipe_reopened_through_proc_self_fd_shares_the_pipe),
+        SYSCALL_TEST(echo_to_dev_stderr_reaches_a_pipe),
     };
     return RUN_SYSCALL_TESTS("syscall-pipes", tests);
 }

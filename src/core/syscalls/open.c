@@ -2,6 +2,7 @@
  * open.c — open, openat, creat, close.
  */
 #include <rk/heap.h>
+#include <rk/pipe.h>
 #include <rk/string.h>
 
 #include "syscall_support.h"
@@ -25,7 +26,7 @@ static bool is_dot_name(const char *name, size_t length)
  */
 static int open_or_create(struct process *process, int dirfd, struct path_entry *start,
                           const char *path, unsigned flags, uint32_t mode, unsigned depth,
-                          struct path_entry **result)
+                          struct path_entry **result, struct file **reopened)
 {
     struct path_entry *parent;
     const char *name;
@@ -72,13 +73,17 @@ static int open_or_create(struct process *process, int dirfd, struct path_entry 
         VNODE_CALL(child->vnode, jump, &jump_file) == 0) {
         /* A magic link (/proc/self/fd/N, /dev/stderr): the description's own file. */
         struct path_entry *target = jump_file->path;
-        if (target)
-            path_get(target);
-        file_put(jump_file);
         path_put(child);
         path_put(parent);
-        if (!target)
-            return -ENXIO; /* pipes and sockets cannot be reopened by path yet */
+        if (!target) {
+            /* A pipe: a new description on it (sockets cannot be reopened yet). */
+            error = pipe_reopen(jump_file, flags, reopened);
+            file_put(jump_file);
+            *result = NULL;
+            return error;
+        }
+        path_get(target);
+        file_put(jump_file);
         *result = target;
         return 0;
     }
@@ -92,7 +97,8 @@ static int open_or_create(struct process *process, int dirfd, struct path_entry 
             long target_length = target ? VNODE_CALL(child->vnode, readlink, target, PATH_MAX - 1) : -ENOMEM;
             if (target_length >= 0 && target_length < PATH_MAX - 1) {
                 target[target_length] = '\0';
-                error = open_or_create(process, dirfd, parent, target, flags, mode, depth + 1, result);
+                error = open_or_create(process, dirfd, parent, target, flags, mode, depth + 1,
+                                       result, reopened);
             } else {
                 error = target_length < 0 ? (int)target_length : -ENAMETOOLONG;
             }
@@ -124,21 +130,38 @@ static long do_open(int dirfd, const char *path, unsigned flags, uint32_t mode)
     if ((flags & O_CREAT) && (flags & O_DIRECTORY))
         return -EINVAL;
     struct path_entry *entry;
+    struct file *reopened = NULL;
     int error;
     if ((flags & O_CREAT) && !(flags & O_PATH)) {
-        error = open_or_create(process, dirfd, NULL, path, flags, mode, 0, &entry);
+        error = open_or_create(process, dirfd, NULL, path, flags, mode, 0, &entry, &reopened);
     } else {
         unsigned resolve = (flags & O_NOFOLLOW) ? 0 : RESOLVE_FOLLOW;
         if (flags & O_DIRECTORY)
             resolve |= RESOLVE_DIRECTORY;
-        error = path_resolve(process, dirfd, path, resolve, &entry);
-        if (error == 0 && (flags & O_NOFOLLOW) && !(flags & O_PATH) && S_ISLNK(entry->vnode->type)) {
+        struct file *jumped = NULL;
+        error = path_resolve_or_file(process, dirfd, path, resolve, &entry, &jumped);
+        if (error == 0 && jumped) {
+            /* /proc/self/fd/N of a pipe: a new description on that pipe. */
+            error = (flags & O_PATH) || (flags & O_DIRECTORY) ? -ENXIO
+                                                              : pipe_reopen(jumped, flags, &reopened);
+            file_put(jumped);
+            if (error < 0)
+                return error;
+        }
+        if (error == 0 && !reopened && (flags & O_NOFOLLOW) && !(flags & O_PATH) &&
+            S_ISLNK(entry->vnode->type)) {
             path_put(entry);
             error = -ELOOP;
         }
     }
     if (error < 0)
         return error;
+    if (reopened) {
+        int fd = fd_install(process, reopened, 0, (flags & O_CLOEXEC) != 0);
+        if (fd < 0)
+            file_put(reopened);
+        return fd;
+    }
     if ((flags & O_DIRECTORY) && !S_ISDIR(entry->vnode->type)) {
         path_put(entry);
         return -ENOTDIR;

@@ -124,10 +124,18 @@ static long path_attributes(int dirfd, uintptr_t path_address, unsigned at_flags
         kfree(path);
         return result;
     }
-    result = path_resolve(process_current(), dirfd, path, resolve, &entry);
+    struct file *jumped = NULL;
+    result = path_resolve_or_file(process_current(), dirfd, path, resolve, &entry, &jumped);
     kfree(path);
     if (result < 0)
         return result;
+    if (jumped) { /* /proc/self/fd/N of a pipe: the pipe's own attributes */
+        memset(attributes, 0, sizeof *attributes);
+        *device = 0;
+        result = file_call_stat(jumped, attributes);
+        file_put(jumped);
+        return result;
+    }
     result = node_attributes(entry->vnode, attributes, device);
     path_put(entry);
     return result;

@@ -278,7 +278,7 @@ static const char *splice_symlink(struct process *process, struct path_entry *li
  * final symlink is followed. On success *current is the result.
  */
 static int walk(struct process *process, struct path_entry **current, const char *path,
-                bool final_follow)
+                bool final_follow, struct file **jumped)
 {
     char *buffer = kmalloc(PATH_MAX * 2);
     if (!buffer)
@@ -337,9 +337,14 @@ static int walk(struct process *process, struct path_entry **current, const char
                 struct path_entry *target = jump_file->path;
                 if (target)
                     path_get(target);
+                if (!target && jumped && last && !trailing_slash) {
+                    /* The final link names a pathless file (a pipe): hand it back. */
+                    *jumped = jump_file;
+                    break;
+                }
                 file_put(jump_file);
                 if (!target) {
-                    error = -ENXIO; /* pipes and sockets cannot be reopened by path yet */
+                    error = -ENXIO; /* only the last component may name a pathless file */
                     break;
                 }
                 path_put(*current);
@@ -374,9 +379,14 @@ static int walk(struct process *process, struct path_entry **current, const char
     return error;
 }
 
-/* path_resolve with an explicit start entry for relative paths (NULL: use dirfd). */
-static int resolve_from(struct process *process, int dirfd, struct path_entry *start,
-                        const char *path, unsigned flags, struct path_entry **result)
+/*
+ * path_resolve with an explicit start entry for relative paths (NULL: use
+ * dirfd). When jumped is not NULL, a final magic link to a pathless file
+ * gives 0 with *result NULL and *jumped the file (referenced).
+ */
+static int resolve_from_or_file(struct process *process, int dirfd, struct path_entry *start,
+                                const char *path, unsigned flags, struct path_entry **result,
+                                struct file **jumped)
 {
     size_t length = strnlen(path, PATH_MAX);
     if (length >= PATH_MAX)
@@ -394,7 +404,14 @@ static int resolve_from(struct process *process, int dirfd, struct path_entry *s
     if (error < 0)
         return error;
     bool trailing_slash = length > 0 && path[length - 1] == '/';
-    error = walk(process, &current, path, (flags & RESOLVE_FOLLOW) != 0);
+    if (jumped)
+        *jumped = NULL;
+    error = walk(process, &current, path, (flags & RESOLVE_FOLLOW) != 0, jumped);
+    if (error == 0 && jumped && *jumped) {
+        path_put(current);
+        *result = NULL;
+        return 0;
+    }
     if (error == 0 && (trailing_slash || (flags & RESOLVE_DIRECTORY)) &&
         !S_ISDIR(current->vnode->type))
         error = -ENOTDIR;
@@ -406,10 +423,23 @@ static int resolve_from(struct process *process, int dirfd, struct path_entry *s
     return 0;
 }
 
+/* resolve_from_or_file without the pathless-file case. */
+static int resolve_from(struct process *process, int dirfd, struct path_entry *start,
+                        const char *path, unsigned flags, struct path_entry **result)
+{
+    return resolve_from_or_file(process, dirfd, start, path, flags, result, NULL);
+}
+
 int path_resolve(struct process *process, int dirfd, const char *path, unsigned flags,
                  struct path_entry **result)
 {
     return resolve_from(process, dirfd, NULL, path, flags, result);
+}
+
+int path_resolve_or_file(struct process *process, int dirfd, const char *path, unsigned flags,
+                         struct path_entry **result, struct file **file)
+{
+    return resolve_from_or_file(process, dirfd, NULL, path, flags, result, file);
 }
 
 int path_resolve_at(struct process *process, struct path_entry *start, const char *path,

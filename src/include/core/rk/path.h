@@ -67,6 +67,15 @@ int path_resolve(struct process *process, int dirfd, const char *path, unsigned 
                  struct path_entry **result);
 
 /*
+ * path_resolve, except that a final magic link naming a file without a path
+ * (/proc/self/fd/N of a pipe) gives 0 with *result NULL and *file that
+ * description (a new reference) instead of -ENXIO.
+ */
+struct file;
+int path_resolve_or_file(struct process *process, int dirfd, const char *path, unsigned flags,
+                         struct path_entry **result, struct file **file);
+
+/*
  * Resolve all but the last component: *parent gets the directory
  * (referenced), *name and *length the last component (pointing into path),
  * *trailing_slash whether path ended in '/'. The last component may be

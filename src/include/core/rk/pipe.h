@@ -106,6 +106,14 @@ struct path_entry;
 int pipe_open_fifo(struct path_entry *entry, unsigned flags, struct file **result);
 
 /*
+ * open(2) through a magic link to a pipe (/proc/self/fd/0, /dev/stdin in a
+ * pipeline): a new description on existing's pipe with flags' access mode.
+ * Does not wait for a partner. Returns 0 and *result, -ENXIO when existing
+ * is not a pipe, -EINVAL for access mode 3.
+ */
+int pipe_reopen(struct file *existing, unsigned flags, struct file **result);
+
+/*
  * Forget every FIFO in the table without touching them (their memory went
  * with the previous heap). For core_init() after heap_init(), and for tests
  * that boot again: a table kept across a re-boot would point into the old
