@@ -60,6 +60,7 @@ void thread_free(struct thread *thread)
     if (thread->process)
         process_attach_thread(NULL, thread);
     list_remove(&thread->all_link);
+    platform_context_destroy(&thread->context, thread->stack, PAGE_SIZE << THREAD_STACK_ORDER);
     page_free_virtual(thread->stack, THREAD_STACK_ORDER);
     kfree(thread);
 }

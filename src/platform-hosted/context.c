@@ -31,6 +31,7 @@
 #endif
 #endif
 #ifdef HOSTED_ADDRESS_SANITIZER
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -147,4 +148,16 @@ void platform_context_switch(struct platform_context *from, struct platform_cont
     hosted_context_switch_stacks(&from->stack_pointer, to->stack_pointer);
 #endif
     hosted_interrupts_enabled = interrupts_were_enabled;
+}
+
+/* See rk/platform.h: forget the stack; in ASan builds clear its stale frame poisoning. */
+void platform_context_destroy(struct platform_context *context, void *stack_base,
+                              size_t stack_size)
+{
+    hosted_stack_unregister((uintptr_t)stack_base);
+#ifdef HOSTED_ADDRESS_SANITIZER
+    __asan_unpoison_memory_region(stack_base, stack_size);
+#endif
+    context->stack_pointer = 0;
+    context->backend = NULL;
 }

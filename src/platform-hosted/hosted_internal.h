@@ -42,6 +42,8 @@ void hosted_boot_stack_bounds(uintptr_t *bottom, size_t *size);
 void hosted_stack_register(uintptr_t base, size_t size);
 /* Record the signal alternate stack. */
 void hosted_alternate_stack_register(uintptr_t base, size_t size);
+/* Forget the context stack registered at base (its memory is being freed). */
+void hosted_stack_unregister(uintptr_t base);
 /*
  * When [address, address + length) lies inside one known region (arena,
  * boot stack, signal stack, a registered stack), store the region's bounds

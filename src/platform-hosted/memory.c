@@ -139,6 +139,14 @@ void hosted_stack_register(uintptr_t base, size_t size)
 }
 
 /* See hosted_internal.h. */
+void hosted_stack_unregister(uintptr_t base)
+{
+    for (size_t index = 0; index < REGISTERED_STACK_SLOTS; index++)
+        if (registered_stacks[index].start == base)
+            registered_stacks[index].start = registered_stacks[index].end = 0;
+}
+
+/* See hosted_internal.h. */
 void hosted_alternate_stack_register(uintptr_t base, size_t size)
 {
     alternate_stack.start = base;

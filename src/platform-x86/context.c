@@ -30,3 +30,11 @@ void platform_context_create(struct platform_context *context, void *stack_base,
     context->stack_pointer = (uintptr_t)stack;
     context->backend = NULL;
 }
+
+/* See rk/platform.h: nothing to forget on x86 (backtraces check bounds per frame). */
+void platform_context_destroy(struct platform_context *context, void *stack_base,
+                              size_t stack_size)
+{
+    context->stack_pointer = 0;
+    context->backend = NULL;
+}

@@ -96,6 +96,15 @@ void platform_context_create(struct platform_context *context, void *stack_base,
  */
 void platform_context_switch(struct platform_context *from, struct platform_context *to);
 
+/*
+ * context will never run again and its stack [stack_base, stack_base +
+ * stack_size) is about to be freed; called from another context. The
+ * backend forgets what it knew of that stack (backtrace bounds, sanitizer
+ * state) so the memory can be reused for anything.
+ */
+void platform_context_destroy(struct platform_context *context, void *stack_base,
+                              size_t stack_size);
+
 /* ---------------------------------------------------------- interrupts */
 
 typedef unsigned long irq_flags_t;
