@@ -5,6 +5,7 @@
 #   make bench       run the benchmarks
 
 HOSTED := build/hosted
+SANITIZED := build/hosted-sanitize
 X86 := build/x86
 KERNEL := $(X86)/src/platform-x86/ringkernel.elf
 APPEND ?= console=ttyS0
@@ -12,7 +13,7 @@ QEMU := qemu-system-x86_64
 QEMU_FLAGS := -machine pc,accel=tcg -m 256M -nographic -no-reboot \
               -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all setup build build-hosted build-x86 test test-unit test-qemu run run-hosted bench clean
+.PHONY: all setup build build-hosted build-x86 build-sanitize test test-unit test-qemu test-sanitize run run-hosted bench clean
 
 all: build
 
@@ -22,6 +23,9 @@ setup:
 
 $(HOSTED)/build.ninja:
 	meson setup $(HOSTED) -Dplatform=hosted
+
+$(SANITIZED)/build.ninja:
+	meson setup $(SANITIZED) -Dplatform=hosted -Db_sanitize=address,undefined -Db_lundef=false
 
 $(X86)/build.ninja:
 	meson setup $(X86) -Dplatform=x86 --cross-file cross/x86_64-kernel.ini
@@ -34,11 +38,21 @@ build-x86: setup
 	$(MAKE) --no-print-directory $(X86)/build.ninja
 	ninja -C $(X86)
 
+build-sanitize: setup
+	$(MAKE) --no-print-directory $(SANITIZED)/build.ninja
+	ninja -C $(SANITIZED)
+
 build: build-hosted build-x86
+
+# The hosted suites again under AddressSanitizer and UBSan: any report fails.
+test-sanitize: build-sanitize
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	  meson test -C $(SANITIZED) --print-errorlogs --suite unit --suite syscall
 
 test: build
 	meson test -C $(HOSTED) --print-errorlogs
 	meson test -C $(X86) --print-errorlogs
+	$(MAKE) --no-print-directory test-sanitize
 
 test-unit: build-hosted
 	meson test -C $(HOSTED) --print-errorlogs --suite unit
