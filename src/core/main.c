@@ -93,8 +93,32 @@ void core_print_banner(const struct boot_info *info)
         console_printf("  init arguments: %s\n", cmdline->init_arguments);
 }
 
+/* Recurse until the stack runs out (rk.crash=stack-overflow); *limit keeps GCC from proving it endless. */
+static unsigned overflow_the_stack(unsigned depth, const volatile unsigned *limit)
+{
+    volatile char frame[512];
+    frame[0] = (char)depth;
+    if (depth >= *limit)
+        return frame[0];
+    return overflow_the_stack(depth + 1, limit) + frame[0];
+}
+
+/* Thread body for rk.crash=stack-overflow. */
+static void stack_overflow_thread(void *argument)
+{
+    klog(KLOG_NOTICE, "rk.crash=stack-overflow: recursing on a %zu-byte kernel stack",
+         (size_t)(PAGE_SIZE << THREAD_STACK_ORDER));
+    static const volatile unsigned no_limit = ~0u;
+    overflow_the_stack(0, &no_limit);
+}
+
 void core_crash_on_request(const char *kind)
 {
+    if (strcmp(kind, "stack-overflow") == 0) {
+        struct thread *thread = thread_create("overflow", stack_overflow_thread, NULL);
+        if (thread)
+            sched_run_until_idle(); /* the guard page stops it: a fault, then halt */
+    }
     if (strcmp(kind, "page-fault") == 0) {
         klog(KLOG_NOTICE, "rk.crash=page-fault: writing to address 0x8");
         volatile uint64_t *volatile target = (volatile uint64_t *)8;

@@ -32,7 +32,7 @@ struct thread *thread_create(const char *name, thread_function function, void *a
     struct thread *thread = kzalloc(sizeof *thread);
     if (!thread)
         return NULL;
-    thread->stack = page_alloc_virtual(THREAD_STACK_ORDER, false);
+    thread->stack = platform_kernel_stack_alloc(PAGE_SIZE << THREAD_STACK_ORDER);
     if (!thread->stack) {
         kfree(thread);
         return NULL;
@@ -61,7 +61,7 @@ void thread_free(struct thread *thread)
         process_attach_thread(NULL, thread);
     list_remove(&thread->all_link);
     platform_context_destroy(&thread->context, thread->stack, PAGE_SIZE << THREAD_STACK_ORDER);
-    page_free_virtual(thread->stack, THREAD_STACK_ORDER);
+    platform_kernel_stack_free(thread->stack, PAGE_SIZE << THREAD_STACK_ORDER);
     kfree(thread);
 }
 

@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <string.h>
+#include <sys/mman.h>
 #include <ucontext.h>
 
 #include "hosted_internal.h"
@@ -160,4 +161,31 @@ void platform_context_destroy(struct platform_context *context, void *stack_base
 #endif
     context->stack_pointer = 0;
     context->backend = NULL;
+}
+
+/*
+ * See rk/platform.h. Host memory of its own (not the arena), with the page
+ * below the stack made inaccessible, so an overflow is a SIGSEGV that the
+ * fault handler (on its alternate stack) reports.
+ */
+void *platform_kernel_stack_alloc(size_t size)
+{
+    if (size == 0 || size % PAGE_SIZE != 0 || size > PLATFORM_KERNEL_STACK_MAX)
+        return NULL;
+    char *region = mmap(NULL, size + PAGE_SIZE, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (region == MAP_FAILED)
+        return NULL;
+    if (mprotect(region, PAGE_SIZE, PROT_NONE) != 0) {
+        munmap(region, size + PAGE_SIZE);
+        return NULL;
+    }
+    return region + PAGE_SIZE;
+}
+
+/* See rk/platform.h. */
+void platform_kernel_stack_free(void *stack, size_t size)
+{
+    if (stack)
+        munmap((char *)stack - PAGE_SIZE, size + PAGE_SIZE);
 }

@@ -37,7 +37,7 @@
 #define KERNEL_ADDRESS_LOWEST ((uintptr_t)0xffff800000000000)
 /* The same window as the x86 backend's, so the Core sees one contract. */
 #define KERNEL_MAPPING_LOWEST ((uintptr_t)0xffffc90000000000)
-#define KERNEL_MAPPING_END (KERNEL_MAPPING_LOWEST + ((uintptr_t)1 << 39))
+#define KERNEL_MAPPING_END (KERNEL_MAPPING_LOWEST + ((uintptr_t)1 << 38)) /* x86 keeps the upper half for stacks */
 #define PHYSICAL_ADDRESS_LIMIT ((paddr_t)1 << 52)
 
 #define ALL_PROTECTIONS \

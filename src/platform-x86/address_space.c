@@ -70,7 +70,7 @@ uintptr_t platform_kernel_mapping_lowest(void)
 /* See rk/platform.h. */
 uintptr_t platform_kernel_mapping_end(void)
 {
-    return KERNEL_MAPPING_AREA_BASE + KERNEL_MAPPING_AREA_SIZE;
+    return KERNEL_STACK_AREA_BASE; /* the upper half is the backend's stack area */
 }
 
 /* True for an address in the kernel half (shared by every space). */

@@ -27,7 +27,9 @@ size_t platform_backtrace(uintptr_t frame_pointer, uintptr_t *out, size_t max)
             break;
         out[count++] = return_address;
         uintptr_t next = frame[0];
-        if (next <= frame_pointer)
+        /* Frames move up the stack; only the first step may cross from an
+           exception's record (IST or kernel stack) to the interrupted stack. */
+        if (next == frame_pointer || (next < frame_pointer && count > 1))
             break;
         frame_pointer = next;
     }

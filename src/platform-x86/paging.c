@@ -201,6 +201,13 @@ bool paging_kernel_range_is_mapped(uintptr_t address, size_t length)
         return true;
     if (address >= DIRECT_MAP_BASE && end <= DIRECT_MAP_BASE + DIRECT_MAP_LIMIT)
         return direct_map_contains(address - DIRECT_MAP_BASE, end - DIRECT_MAP_BASE);
+    if (address >= KERNEL_MAPPING_AREA_BASE && end <= KERNEL_MAPPING_AREA_BASE + KERNEL_MAPPING_AREA_SIZE) {
+        /* Kernel stacks and Core mappings: ask the page tables, page by page. */
+        for (uintptr_t page = address & ~(uintptr_t)(PAGE_SIZE - 1); page < end; page += PAGE_SIZE)
+            if (platform_translate(platform_address_space_kernel(), page, NULL, NULL) < 0)
+                return false;
+        return true;
+    }
     return false;
 }
 

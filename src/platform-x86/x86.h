@@ -21,6 +21,8 @@
 #define DIRECT_MAP_BASE 0xffff888000000000ull
 #define KERNEL_MAPPING_AREA_BASE 0xffffc90000000000ull
 #define KERNEL_MAPPING_AREA_SIZE (1ull << 39)
+/* The upper half of the mapping area holds kernel stacks (kernel_stacks.c), not Core mappings. */
+#define KERNEL_STACK_AREA_BASE (KERNEL_MAPPING_AREA_BASE + KERNEL_MAPPING_AREA_SIZE / 2)
 /* RAM above this physical address is neither direct-mapped nor handed out (boot pool size). */
 #define DIRECT_MAP_LIMIT (32ull << 30)
 

@@ -12,6 +12,10 @@
 #   crash     rk.crash=page-fault: a register dump and a symbolized backtrace
 #             whose frames include core_crash_on_request; QEMU exits 141
 #             (platform_halt's status 70).
+#   stack-overflow
+#             rk.crash=stack-overflow: a kernel thread runs into its stack's
+#             guard page; a double fault (on its IST stack) is reported
+#             with a symbolized backtrace; QEMU exits 141.
 #   initrd-tree
 #             rk.test=tree with a generated cpio (newc) initrd: the tree is
 #             listed with the archive's files, /proc and /dev mounted.
@@ -22,7 +26,7 @@
 set -u
 
 if [ $# -ne 3 ]; then
-  echo "usage: $0 selftest|boot|crash|initrd-tree|platform-check QEMU KERNEL" >&2
+  echo "usage: $0 selftest|boot|crash|stack-overflow|initrd-tree|platform-check QEMU KERNEL" >&2
   exit 2
 fi
 case_name=$1
@@ -35,6 +39,7 @@ case $case_name in
   boot) append="console=ttyS0 rk.test=boot"; expected_status=1 ;;
   crash) append="console=ttyS0 rk.crash=page-fault"; expected_status=141 ;;
   initrd-tree) append="console=ttyS0 rk.test=tree"; expected_status=1 ;;
+  stack-overflow) append="console=ttyS0 rk.crash=stack-overflow"; expected_status=141 ;;
   platform-check) append="console=ttyS0 rk.platform-check=1"; expected_status=1 ;;
   *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
@@ -114,6 +119,12 @@ case $case_name in
       fail "the parsed option rk.test=boot is not printed"
     echo "$options" | grep -qE '(^|[^.a-z])console[ "]*=[ "]*ttyS0"?$' ||
       fail "the parsed option console=ttyS0 is not printed"
+    ;;
+  stack-overflow)
+    grep -qE 'vector 8 \(double fault\)' "$log" || fail "no double fault reported"
+    grep -qE 'cr2 0xffffc94' "$log" || fail "the fault address is not in the kernel stack area"
+    grep -qE '#[0-9]+ 0x[0-9a-f]+ overflow_the_stack' "$log" || fail "the backtrace does not name overflow_the_stack"
+    grep -qE '#[0-9]+ 0x[0-9a-f]+ thread_start' "$log" || fail "the backtrace does not reach thread_start"
     ;;
   initrd-tree)
     grep -q '^selftest tree: PASS$' "$log" || fail "selftest tree did not pass"

@@ -42,7 +42,8 @@ size_t console_input_read(char *buffer, size_t length, bool block);
 
 /*
  * Deliberately crash as "rk.crash=" asks ("page-fault": write to address
- * 0x8; "panic": call panic()). Used by tests of the fault path. Returns
+ * 0x8; "panic": call panic(); "stack-overflow": a kernel thread recurses
+ * into its stack's guard page). Used by tests of the fault path. Returns
  * only when kind is unknown.
  */
 void core_crash_on_request(const char *kind);

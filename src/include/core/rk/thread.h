@@ -40,7 +40,7 @@ struct thread {
     struct list_node all_link;      /* every live thread */
     uint64_t policy_data;           /* free for the scheduler policy */
 
-    void *stack;                    /* kernel-virtual, 2^THREAD_STACK_ORDER pages; NULL for the boot thread */
+    void *stack;                    /* platform_kernel_stack_alloc(), 2^THREAD_STACK_ORDER pages with a guard page below; NULL for the boot thread */
     thread_function function;
     void *argument;
 

@@ -97,6 +97,18 @@ void platform_context_create(struct platform_context *context, void *stack_base,
 void platform_context_switch(struct platform_context *from, struct platform_context *to);
 
 /*
+ * Memory for a kernel stack of size bytes (a multiple of PAGE_SIZE, at most
+ * PLATFORM_KERNEL_STACK_MAX) with an inaccessible guard page just below it,
+ * so an overflow faults instead of corrupting a neighbour. Returns the
+ * lowest usable address, or NULL when memory is exhausted or size is
+ * invalid. Not in interrupt context.
+ */
+#define PLATFORM_KERNEL_STACK_MAX ((size_t)64 * 1024)
+void *platform_kernel_stack_alloc(size_t size);
+/* Give back a stack from platform_kernel_stack_alloc() (same size); it must not be running. */
+void platform_kernel_stack_free(void *stack, size_t size);
+
+/*
  * context will never run again and its stack [stack_base, stack_base +
  * stack_size) is about to be freed; called from another context. The
  * backend forgets what it knew of that stack (backtrace bounds, sanitizer
