@@ -4,7 +4,7 @@
 # otherwise (a fresh machine has stale or empty package lists).
 set -euo pipefail
 
-packages=(meson ninja-build gcc clang pkg-config binutils python3 libuv1-dev libcmocka-dev
+packages=(meson ninja-build gcc clang pkg-config binutils python3 linux-libc-dev libuv1-dev libcmocka-dev
           qemu-system-x86 busybox-static cpio musl-tools)
 
 missing=()

@@ -29,11 +29,17 @@ static const struct syscall_entry syscall_table[SYSCALL_COUNT] = {
     ENTRY(statx), ENTRY(faccessat2),
 };
 
+/* Every Linux x86_64 syscall name (generated from asm/unistd_64.h). */
+extern const unsigned linux_syscall_name_count;
+extern const char *const linux_syscall_names[];
+
 const char *syscall_name(unsigned long number)
 {
     if (number < SYSCALL_COUNT && syscall_table[number].name)
         return syscall_table[number].name;
-    return "?";
+    if (number < linux_syscall_name_count && linux_syscall_names[number])
+        return linux_syscall_names[number];
+    return "unknown";
 }
 
 long syscall_dispatch(unsigned long number, const uint64_t arguments[SYSCALL_ARGUMENTS])
