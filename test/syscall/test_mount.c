@@ -184,6 +184,9 @@ static void umount2_of_the_root_remounts_it_read_only(void **state)
     CHECK(open_path("/new", O_WRONLY | O_CREAT, 0644), -EROFS);
     CHECK(sys(SYS_mkdir, U("/dir"), 0755), -EROFS);
     CHECK(open_path("/file", O_WRONLY, 0), -EROFS);
+    CHECK(sys(SYS_access, U("/file"), W_OK), -EROFS);   /* even for root */
+    CHECK(sys(SYS_access, U("/file"), R_OK), 0);
+    CHECK(sys(SYS_access, U("/dev/null"), W_OK), 0);     /* devices stay writable */
     char text[4];
     CHECK(read_file("/file", text, sizeof text), 1);
 }

@@ -97,6 +97,10 @@ static long check_access(int dirfd, uintptr_t address, unsigned mode, unsigned f
         if (result == 0 && !S_ISDIR(attributes.mode) && !(attributes.mode & 0111))
             result = -EACCES;
     }
+    /* Even root cannot write to files and directories of a read-only mount. */
+    if (result == 0 && (mode & W_OK) &&
+        (S_ISREG(entry->vnode->type) || S_ISDIR(entry->vnode->type) || S_ISLNK(entry->vnode->type)))
+        result = path_check_writable(entry);
     path_put(entry);
     return result;
 }
