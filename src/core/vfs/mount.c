@@ -80,8 +80,10 @@ int mount_filesystem(const char *type, const char *source, struct path_entry *mo
         namespace_root->mount = mount;
     }
     list_push_back(&mount_table, &mount->link);
-    klog(KLOG_INFO, "mounted %s (%s) on %s", type, superblock->source,
-         mountpoint ? "a directory" : "/");
+    char where[128] = "/";
+    if (mountpoint && path_format(mountpoint, where, sizeof where) < 0)
+        rk_strlcpy(where, "(a long path)", sizeof where);
+    klog(KLOG_INFO, "mounted %s (%s) on %s", type, superblock->source, where);
     return 0;
 }
 
