@@ -191,6 +191,18 @@ static void umount2_of_the_root_remounts_it_read_only(void **state)
     CHECK(read_file("/file", text, sizeof text), 1);
 }
 
+static void mounting_inside_a_lazily_unmounted_tree_is_enoent(void **state)
+{
+    create_directory("/a");
+    CHECK(mount_tmpfs("/a"), 0);
+    create_directory("/a/b");
+    CHECK(mount_tmpfs("/a/b"), 0);
+    CHECK(sys(SYS_chdir, U("/a/b")), 0);
+    CHECK(sys(SYS_umount2, U("/a"), MNT_DETACH), 0);
+    CHECK(sys(SYS_mount, U("none"), U("."), U("tmpfs"), 0, 0), -ENOENT);
+    CHECK(sys(SYS_chdir, U("/")), 0);
+}
+
 static void umount2_of_a_busy_filesystem_is_ebusy(void **state)
 {
     create_directory("/mnt");
@@ -286,6 +298,7 @@ int main(void)
         SYSCALL_TEST(umount2_errors),
         SYSCALL_TEST(umount2_expire_cannot_be_combined_with_force_or_detach),
         SYSCALL_TEST(umount2_of_the_root_remounts_it_read_only),
+        SYSCALL_TEST(mounting_inside_a_lazily_unmounted_tree_is_enoent),
         SYSCALL_TEST(umount2_of_a_busy_filesystem_is_ebusy),
         SYSCALL_TEST(umount2_of_a_filesystem_with_a_mount_inside_is_ebusy),
         SYSCALL_TEST(rmdir_and_rename_of_a_mount_point_are_ebusy),

@@ -216,6 +216,21 @@ static void a_pipe_reopened_through_proc_self_fd_shares_the_pipe(void **state)
     assert_string_equal(text, "via proc");
 }
 
+static void other_path_calls_on_a_pipe_magic_link(void **state)
+{
+    /* "test -r /dev/stdin" in a pipeline, and the link used as a directory. */
+    int pair[2];
+    make_pipe(pair, 0);
+    char path[40];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", pair[0]);
+    CHECK(sys(SYS_access, U(path), R_OK), 0);
+    snprintf(path, sizeof path, "/proc/self/fd/%d/", pair[0]);
+    struct test_stat st;
+    CHECK(stat_path(path, &st), -ENOTDIR);
+    snprintf(path, sizeof path, "/proc/self/fd/%d/x", pair[0]);
+    CHECK(open_path(path, O_RDONLY, 0), -ENOTDIR);
+}
+
 static void echo_to_dev_stderr_reaches_a_pipe(void **state)
 {
     /* The shell's "echo msg >/dev/stderr" when stderr is a pipe. */
@@ -247,6 +262,7 @@ int main(void)
         SYSCALL_TEST(nonblocking_fifo_opens),
         SYSCALL_TEST(a_pipe_reopened_through_proc_self_fd_shares_the_pipe),
         SYSCALL_TEST(echo_to_dev_stderr_reaches_a_pipe),
+        SYSCALL_TEST(other_path_calls_on_a_pipe_magic_link),
     };
     return RUN_SYSCALL_TESTS("syscall-pipes", tests);
 }

@@ -88,9 +88,18 @@ static long check_access(int dirfd, uintptr_t address, unsigned mode, unsigned f
     if (flags & AT_EMPTY_PATH)
         resolve |= RESOLVE_EMPTY_PATH;
     struct path_entry *entry;
-    long result = resolve_user_path(dirfd, address, resolve, &entry);
+    struct file *jumped = NULL;
+    char *path = user_path_copy(address);
+    if (is_error_pointer(path))
+        return pointer_error(path);
+    long result = path_resolve_or_file(process_current(), dirfd, path, resolve, &entry, &jumped);
+    kfree(path);
     if (result < 0)
         return result;
+    if (jumped) { /* /dev/stdin of a pipeline: a pipe, readable and writable by root */
+        file_put(jumped);
+        return (mode & X_OK) ? -EACCES : 0;
+    }
     if (mode & X_OK) {
         struct vnode_attributes attributes;
         result = vfs_getattr(entry->vnode, &attributes, NULL);

@@ -40,6 +40,8 @@ int mount_filesystem(const char *type, const char *source, struct path_entry *mo
         return -ENOTDIR;
     if (mountpoint && mountpoint->vnode->mounted_here)
         return -EBUSY;
+    if (mountpoint && mountpoint->mount && mountpoint->mount->detached)
+        return -ENOENT; /* inside a lazily unmounted tree: Linux refuses it too */
     if (!mountpoint && namespace_root)
         return -EBUSY;
 

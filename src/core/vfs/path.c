@@ -344,7 +344,8 @@ static int walk(struct process *process, struct path_entry **current, const char
                 }
                 file_put(jump_file);
                 if (!target) {
-                    error = -ENXIO; /* only the last component may name a pathless file */
+                    /* A pipe is not a directory; callers without pathless support get ENXIO. */
+                    error = (!last || trailing_slash) ? -ENOTDIR : -ENXIO;
                     break;
                 }
                 path_put(*current);
