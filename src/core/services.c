@@ -3,6 +3,7 @@
  * kind. Registration and lookup happen at boot and on (later) restarts, not
  * on hot paths, so a linear search is fine.
  */
+#include <rk/chardev.h>
 #include <rk/errno.h>
 #include <rk/kernel.h>
 #include <rk/klog.h>
@@ -100,6 +101,7 @@ int services_unregister(struct service *service)
     spin_unlock_irqrestore(&registry_lock, state);
     if (service->stop)
         service->stop(service);
+    chardev_unregister_all(service); /* numbers the stop hook forgot stop being served */
     return 0;
 }
 
