@@ -13,17 +13,6 @@
 #define W_OK 2
 #define X_OK 1
 
-/* Resolve a user path with flags; returns 0 and a referenced entry. */
-static long resolve_user_path(int dirfd, uintptr_t address, unsigned resolve, struct path_entry **entry)
-{
-    char *path = user_path_copy(address);
-    if (is_error_pointer(path))
-        return pointer_error(path);
-    long result = path_resolve(process_current(), dirfd, path, resolve, entry);
-    kfree(path);
-    return result;
-}
-
 /* Set the permission bits of node. */
 static long change_mode(struct vnode *node, uint32_t mode)
 {
@@ -34,7 +23,7 @@ static long change_mode(struct vnode *node, uint32_t mode)
 static long chmod_path(int dirfd, uintptr_t address, uint32_t mode)
 {
     struct path_entry *entry;
-    long result = resolve_user_path(dirfd, address, RESOLVE_FOLLOW, &entry);
+    long result = user_path_resolve(dirfd, address, RESOLVE_FOLLOW, &entry);
     if (result < 0)
         return result;
     result = path_check_writable(entry);
@@ -153,7 +142,7 @@ long sys_truncate(const uint64_t arguments[6])
     if ((int64_t)arguments[1] < 0)
         return -EINVAL;
     struct path_entry *entry;
-    long result = resolve_user_path(AT_FDCWD, ARGUMENT_ADDRESS(0), RESOLVE_FOLLOW, &entry);
+    long result = user_path_resolve(AT_FDCWD, ARGUMENT_ADDRESS(0), RESOLVE_FOLLOW, &entry);
     if (result < 0)
         return result;
     result = path_check_writable(entry);

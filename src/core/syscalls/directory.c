@@ -6,41 +6,16 @@
 
 #include "syscall_support.h"
 
-/* Resolve the parent of a user path; *path_out keeps the kernel copy (kfree it). */
-static long user_parent(int dirfd, uintptr_t path_address, char **path_out,
-                        struct path_entry **parent, const char **name, size_t *length,
-                        bool *trailing_slash)
-{
-    char *path = user_path_copy(path_address);
-    if (is_error_pointer(path))
-        return pointer_error(path);
-    long result = path_resolve_parent(process_current(), dirfd, path, parent, name, length,
-                                      trailing_slash);
-    if (result < 0) {
-        kfree(path);
-        return result;
-    }
-    *path_out = path;
-    return 0;
-}
-
-static bool is_dot(const char *name, size_t length) { return length == 1 && name[0] == '.'; }
-static bool is_dot_dot(const char *name, size_t length)
-{
-    return length == 2 && name[0] == '.' && name[1] == '.';
-}
-
 /* mkdirat(dirfd, path, mode). */
 static long make_directory(int dirfd, uintptr_t path_address, uint32_t mode)
 {
-    char *path = NULL;
-    struct path_entry *parent;
-    const char *name;
-    size_t length;
-    bool trailing_slash;
-    long result = user_parent(dirfd, path_address, &path, &parent, &name, &length, &trailing_slash);
+    struct parent_name target;
+    long result = parent_name_get(dirfd, path_address, &target);
     if (result < 0)
         return result;
+    struct path_entry *parent = target.parent;
+    const char *name = target.name;
+    size_t length = target.length;
     if (length == 0 || is_dot(name, length) || is_dot_dot(name, length)) {
         result = -EEXIST;
     } else if ((result = path_check_writable(parent)) == 0) {
@@ -50,8 +25,7 @@ static long make_directory(int dirfd, uintptr_t path_address, uint32_t mode)
         if (result == 0)
             vnode_put(node);
     }
-    path_put(parent);
-    kfree(path);
+    parent_name_put(&target);
     return result;
 }
 
@@ -75,18 +49,17 @@ static long make_node(int dirfd, uintptr_t path_address, uint32_t mode, uint64_t
         return -EPERM;
     if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK && type != S_IFIFO && type != S_IFSOCK)
         return -EINVAL;
-    char *path = NULL;
-    struct path_entry *parent;
-    const char *name;
-    size_t length;
-    bool trailing_slash;
-    long result = user_parent(dirfd, path_address, &path, &parent, &name, &length, &trailing_slash);
+    struct parent_name target;
+    long result = parent_name_get(dirfd, path_address, &target);
     if (result < 0)
         return result;
+    struct path_entry *parent = target.parent;
+    const char *name = target.name;
+    size_t length = target.length;
     struct path_entry *existing = NULL;
     if (length == 0 || is_dot(name, length) || is_dot_dot(name, length)) {
         result = -EEXIST;
-    } else if (trailing_slash) {
+    } else if (target.trailing_slash) {
         /* "name/": only a directory could be meant; it exists (EEXIST) or not (ENOENT). */
         result = path_lookup_child(parent, name, length, &existing) == 0 ? -EEXIST : -ENOENT;
         if (existing)
@@ -99,8 +72,7 @@ static long make_node(int dirfd, uintptr_t path_address, uint32_t mode, uint64_t
         if (result == 0)
             vnode_put(node);
     }
-    path_put(parent);
-    kfree(path);
+    parent_name_put(&target);
     return result;
 }
 
@@ -117,14 +89,13 @@ long sys_mknodat(const uint64_t arguments[6])
 /* rmdir on (dirfd, path): Linux's errors for "/", ".", ".." and mount points. */
 long vfs_remove_directory(int dirfd, uintptr_t path_address)
 {
-    char *path = NULL;
-    struct path_entry *parent;
-    const char *name;
-    size_t length;
-    bool trailing_slash;
-    long result = user_parent(dirfd, path_address, &path, &parent, &name, &length, &trailing_slash);
+    struct parent_name target;
+    long result = parent_name_get(dirfd, path_address, &target);
     if (result < 0)
         return result;
+    struct path_entry *parent = target.parent;
+    const char *name = target.name;
+    size_t length = target.length;
     if (length == 0) {
         result = -EBUSY;
     } else if (is_dot(name, length)) {
@@ -147,8 +118,7 @@ long vfs_remove_directory(int dirfd, uintptr_t path_address)
         if (result == 0)
             result = VNODE_CALL(parent->vnode, rmdir, name, length);
     }
-    path_put(parent);
-    kfree(path);
+    parent_name_put(&target);
     return result;
 }
 
@@ -239,13 +209,10 @@ long sys_chdir(const uint64_t arguments[6])
 {
     if (!process_current())
         return -ESRCH;
-    char *path = user_path_copy(ARGUMENT_ADDRESS(0));
-    if (is_error_pointer(path))
-        return pointer_error(path);
     struct process *process = process_current();
     struct path_entry *entry;
-    long result = path_resolve(process, AT_FDCWD, path, RESOLVE_FOLLOW | RESOLVE_DIRECTORY, &entry);
-    kfree(path);
+    long result = user_path_resolve(AT_FDCWD, ARGUMENT_ADDRESS(0), RESOLVE_FOLLOW | RESOLVE_DIRECTORY,
+                                    &entry);
     if (result < 0)
         return result;
     if (process->cwd)

@@ -71,6 +71,34 @@ char *user_path_copy(uintptr_t address)
     return path;
 }
 
+long user_path_resolve(int dirfd, uintptr_t address, unsigned resolve, struct path_entry **entry)
+{
+    char *path = user_path_copy(address);
+    if (is_error_pointer(path))
+        return pointer_error(path);
+    long result = path_resolve(process_current(), dirfd, path, resolve, entry);
+    kfree(path);
+    return result;
+}
+
+long parent_name_get(int dirfd, uintptr_t path_address, struct parent_name *target)
+{
+    target->path = user_path_copy(path_address);
+    if (is_error_pointer(target->path))
+        return pointer_error(target->path);
+    long result = path_resolve_parent(process_current(), dirfd, target->path, &target->parent,
+                                      &target->name, &target->length, &target->trailing_slash);
+    if (result < 0)
+        kfree(target->path);
+    return result;
+}
+
+void parent_name_put(struct parent_name *target)
+{
+    path_put(target->parent);
+    kfree(target->path);
+}
+
 long sys_getpid(const uint64_t arguments[6])
 {
     struct process *process = process_current();

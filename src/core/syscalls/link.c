@@ -6,39 +6,6 @@
 
 #include "syscall_support.h"
 
-/* A resolved parent directory plus the last component of a user path. */
-struct parent_name {
-    char *path;                 /* kernel copy, owns name */
-    struct path_entry *parent;  /* referenced */
-    const char *name;
-    size_t length;
-    bool trailing_slash;
-};
-
-/* Fill target from a user path relative to dirfd. Returns 0 or -errno. */
-static long parent_name_get(int dirfd, uintptr_t path_address, struct parent_name *target)
-{
-    target->path = user_path_copy(path_address);
-    if (is_error_pointer(target->path))
-        return pointer_error(target->path);
-    long result = path_resolve_parent(process_current(), dirfd, target->path, &target->parent,
-                                      &target->name, &target->length, &target->trailing_slash);
-    if (result < 0)
-        kfree(target->path);
-    return result;
-}
-
-static void parent_name_put(struct parent_name *target)
-{
-    path_put(target->parent);
-    kfree(target->path);
-}
-
-static bool is_dot_or_dot_dot(const char *name, size_t length)
-{
-    return (length == 1 && name[0] == '.') || (length == 2 && name[0] == '.' && name[1] == '.');
-}
-
 /* unlink of (dirfd, path). */
 static long remove_name(int dirfd, uintptr_t path_address)
 {

@@ -12,12 +12,6 @@
      O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC |    \
      O_PATH | O_TMPFILE)
 
-/* True when (name, length) is "." or "..". */
-static bool is_dot_name(const char *name, size_t length)
-{
-    return (length == 1 && name[0] == '.') || (length == 2 && name[0] == '.' && name[1] == '.');
-}
-
 /*
  * Resolve path for open with O_CREAT: find or create the final component,
  * relative to start (NULL: dirfd). A final symlink whose target does not
@@ -38,7 +32,7 @@ static int open_or_create(struct process *process, int dirfd, struct path_entry 
                                             &trailing_slash);
     if (error < 0)
         return error;
-    if (length == 0 || trailing_slash || is_dot_name(name, length)) {
+    if (length == 0 || trailing_slash || is_dot_or_dot_dot(name, length)) {
         path_put(parent);
         return -EISDIR;
     }

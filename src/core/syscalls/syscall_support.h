@@ -21,6 +21,34 @@
  */
 char *user_path_copy(uintptr_t address);
 
+/* Copy a user path and resolve it with RESOLVE_* flags; 0 and a referenced *entry, or -errno. */
+long user_path_resolve(int dirfd, uintptr_t address, unsigned resolve, struct path_entry **entry);
+
+/* A resolved parent directory plus the last component of a user path. */
+struct parent_name {
+    char *path;                 /* kernel copy, owns name */
+    struct path_entry *parent;  /* referenced */
+    const char *name;           /* the last component, inside path */
+    size_t length;
+    bool trailing_slash;
+};
+
+/* Fill target from a user path relative to dirfd. Returns 0 or -errno (nothing held then). */
+long parent_name_get(int dirfd, uintptr_t path_address, struct parent_name *target);
+/* Release what parent_name_get() took. */
+void parent_name_put(struct parent_name *target);
+
+/* True for "." (1) and ".." (2 characters). */
+static inline bool is_dot(const char *name, size_t length) { return length == 1 && name[0] == '.'; }
+static inline bool is_dot_dot(const char *name, size_t length)
+{
+    return length == 2 && name[0] == '.' && name[1] == '.';
+}
+static inline bool is_dot_or_dot_dot(const char *name, size_t length)
+{
+    return is_dot(name, length) || is_dot_dot(name, length);
+}
+
 /* rmdir of a user path relative to dirfd (rmdir and unlinkat(AT_REMOVEDIR)). */
 long vfs_remove_directory(int dirfd, uintptr_t path_address);
 
