@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <rk/page_alloc.h>
+#include <rk/mm.h>
 #include <rk/process.h>
 #include <rk/syscall.h>
 #include <rk/thread.h>
@@ -37,7 +38,7 @@ static void kernel_setup(void)
     process_attach_thread(process, thread_current());
     for (unsigned i = 0; i < USER_PAGES; i++) {
         paddr_t frame = page_alloc(0);
-        platform_map(&process->address_space, USER_ARENA + i * PAGE_SIZE, frame,
+        platform_map(&process->mm->space, USER_ARENA + i * PAGE_SIZE, frame,
                      PLATFORM_PROT_READ | PLATFORM_PROT_WRITE | PLATFORM_PROT_USER);
     }
 }
@@ -46,7 +47,7 @@ static void kernel_setup(void)
 static uintptr_t user_put(size_t offset, const void *data, size_t length)
 {
     paddr_t frame;
-    platform_translate(&process->address_space, USER_ARENA + offset, &frame, NULL);
+    platform_translate(&process->mm->space, USER_ARENA + offset, &frame, NULL);
     memcpy((char *)platform_phys_to_virt(frame) + (offset % PAGE_SIZE), data, length);
     return USER_ARENA + offset;
 }
@@ -122,7 +123,7 @@ int main(void)
         return 1;
     }
     paddr_t frame;
-    platform_translate(&process->address_space, user_fds, &frame, NULL);
+    platform_translate(&process->mm->space, user_fds, &frame, NULL);
     memcpy(rk_pipe_fds, platform_phys_to_virt(frame), sizeof rk_pipe_fds);
 
     if (host_operations_setup() != 0) {

@@ -16,6 +16,7 @@
 #include <rk/selftest.h>
 #include <rk/services.h>
 #include <rk/string.h>
+#include <rk/syscall.h>
 
 static struct cmdline kernel_command_line;
 
@@ -64,6 +65,7 @@ int core_init(const struct boot_info *info)
     timers_reset();
     console_input_reset();
     sched_init(choose_policy(cmdline));
+    syscall_table_build();
     services_reset();
     processes_reset();
     mounts_reset();

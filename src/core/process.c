@@ -8,6 +8,7 @@
 #include <rk/heap.h>
 #include <rk/kernel.h>
 #include <rk/klog.h>
+#include <rk/mm.h>
 #include <rk/path.h>
 #include <rk/process.h>
 #include <rk/string.h>
@@ -34,12 +35,12 @@ struct process *process_create(const char *name, int parent_pid, bool with_addre
         return NULL;
     }
     if (with_address_space) {
-        if (platform_address_space_create(&process->address_space) < 0) {
+        process->mm = mm_create();
+        if (!process->mm) {
             kfree(process->fds);
             kfree(process);
             return NULL;
         }
-        process->has_address_space = true;
     }
     rk_strlcpy(process->name, name, sizeof process->name);
     process->references = 1;
@@ -76,8 +77,8 @@ void process_put(struct process *process)
         path_put(process->cwd);
     if (process->root)
         path_put(process->root);
-    if (process->has_address_space)
-        platform_address_space_destroy(&process->address_space);
+    if (process->mm)
+        mm_put(process->mm);
     kfree(process->command_line);
     kfree(process->fds);
     kfree(process);

@@ -6,6 +6,7 @@
  * always -EFAULT, never a kernel fault.
  */
 #include <rk/errno.h>
+#include <rk/mm.h>
 #include <rk/process.h>
 #include <rk/string.h>
 #include <rk/usercopy.h>
@@ -17,14 +18,14 @@
 static void *user_page_address(uintptr_t address, bool write_access, size_t *room)
 {
     struct process *process = process_current();
-    if (!process || !process->has_address_space)
+    if (!process || !process->mm)
         return NULL;
     if (address < platform_user_address_lowest() || address >= platform_user_address_end())
         return NULL;
     paddr_t frame;
     unsigned prot;
     uintptr_t page = address & ~(uintptr_t)(PAGE_SIZE - 1);
-    if (platform_translate(&process->address_space, page, &frame, &prot) < 0)
+    if (platform_translate(&process->mm->space, page, &frame, &prot) < 0)
         return NULL;
     unsigned needed = PLATFORM_PROT_USER | (write_access ? PLATFORM_PROT_WRITE : PLATFORM_PROT_READ);
     if ((prot & needed) != needed)

@@ -15,6 +15,7 @@
 
 #include <rk/page_alloc.h>
 #include <rk/platform.h>
+#include <rk/mm.h>
 #include <rk/process.h>
 #include <rk/thread.h>
 #include "hosted.h"
@@ -32,7 +33,7 @@ static paddr_t map_user_page(uintptr_t va, unsigned prot)
     if (frame == PADDR_INVALID)
         return PADDR_INVALID;
     memset(platform_phys_to_virt(frame), 0, PAGE_SIZE);
-    if (platform_map(&test_process->address_space, va, frame, prot) < 0) {
+    if (platform_map(&test_process->mm->space, va, frame, prot) < 0) {
         page_free(frame, 0);
         return PADDR_INVALID;
     }
@@ -69,12 +70,12 @@ void backend_teardown(void)
     for (size_t i = 0; i < HARNESS_ARENA_PAGES; i++) {
         if (arena_frames[i] == PADDR_INVALID)
             continue;
-        platform_unmap(&test_process->address_space, HARNESS_ARENA_BASE + i * PAGE_SIZE, NULL);
+        platform_unmap(&test_process->mm->space, HARNESS_ARENA_BASE + i * PAGE_SIZE, NULL);
         page_free(arena_frames[i], 0);
         arena_frames[i] = PADDR_INVALID;
     }
     if (readonly_frame != PADDR_INVALID) {
-        platform_unmap(&test_process->address_space, HARNESS_READONLY, NULL);
+        platform_unmap(&test_process->mm->space, HARNESS_READONLY, NULL);
         page_free(readonly_frame, 0);
         readonly_frame = PADDR_INVALID;
     }
@@ -92,7 +93,7 @@ static unsigned char *user_kernel_view(uintptr_t va)
 {
     paddr_t frame;
     uintptr_t page = va & ~(uintptr_t)(PAGE_SIZE - 1);
-    assert_int_equal(platform_translate(&test_process->address_space, page, &frame, NULL), 0);
+    assert_int_equal(platform_translate(&test_process->mm->space, page, &frame, NULL), 0);
     return (unsigned char *)platform_phys_to_virt(frame) + (va - page);
 }
 

@@ -24,6 +24,7 @@
 #include <rk/heap.h>
 #include <rk/klog.h>
 #include <rk/page_alloc.h>
+#include <rk/mm.h>
 #include <rk/process.h>
 #include <rk/services.h>
 #include <rk/syscall.h>
@@ -52,7 +53,7 @@ static int boot_with_process(void **state)
         user_frames[i] = page_alloc(0);
         assert_true(user_frames[i] != PADDR_INVALID);
         memset(platform_phys_to_virt(user_frames[i]), 0, PAGE_SIZE);
-        assert_int_equal(platform_map(&test_process->address_space, user_base + i * PAGE_SIZE,
+        assert_int_equal(platform_map(&test_process->mm->space, user_base + i * PAGE_SIZE,
                                       user_frames[i],
                                       PLATFORM_PROT_READ | PLATFORM_PROT_WRITE | PLATFORM_PROT_USER),
                          0);
@@ -66,7 +67,7 @@ static int drop_process(void **state)
 {
     for (unsigned i = 0; i < USER_PAGES; i++) {
         paddr_t old;
-        assert_int_equal(platform_unmap(&test_process->address_space, user_base + i * PAGE_SIZE,
+        assert_int_equal(platform_unmap(&test_process->mm->space, user_base + i * PAGE_SIZE,
                                         &old), 0);
         page_free(user_frames[i], 0);
     }

@@ -27,6 +27,7 @@
 #include <rk/page_alloc.h>
 #include <rk/path.h>
 #include <rk/pipe.h>
+#include <rk/mm.h>
 #include <rk/process.h>
 #include <rk/sched.h>
 #include <rk/syscall.h>
@@ -60,7 +61,7 @@ static int boot_with_process(void **state)
     user_frame = page_alloc(0);
     assert_true(user_frame != PADDR_INVALID);
     user_page = platform_user_address_lowest() + 16 * PAGE_SIZE;
-    assert_int_equal(platform_map(&test_process->address_space, user_page, user_frame,
+    assert_int_equal(platform_map(&test_process->mm->space, user_page, user_frame,
                                   PLATFORM_PROT_READ | PLATFORM_PROT_WRITE | PLATFORM_PROT_USER),
                      0);
     user_page_kernel = platform_phys_to_virt(user_frame);
@@ -72,7 +73,7 @@ static int boot_with_process(void **state)
 static int drop_process(void **state)
 {
     paddr_t old;
-    assert_int_equal(platform_unmap(&test_process->address_space, user_page, &old), 0);
+    assert_int_equal(platform_unmap(&test_process->mm->space, user_page, &old), 0);
     page_free(user_frame, 0);
     user_frame = PADDR_INVALID;
     process_attach_thread(NULL, thread_current()); /* when a test ran in the process */

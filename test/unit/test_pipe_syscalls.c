@@ -109,7 +109,7 @@ static void pipe_with_a_bad_pointer_is_efault_and_leaves_nothing_open(void **sta
     assert_int_equal(call_pipe2(user_page + PAGE_SIZE - 4, 0), -EFAULT);
     assert_int_equal(syscall6(SYS_pipe, unmapped_user_address(), 0, 0, 0, 0, 0), -EFAULT);
     /* Read-only user memory is not writable either. */
-    assert_int_equal(platform_protect(&test_process->address_space, user_page,
+    assert_int_equal(platform_protect(&test_process->mm->space, user_page,
                                       PLATFORM_PROT_READ | PLATFORM_PROT_USER), 0);
     assert_int_equal(call_pipe2(user_page, 0), -EFAULT);
     for (int fd = 0; fd < 4; fd++)

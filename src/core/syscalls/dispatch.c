@@ -8,26 +8,36 @@
 
 #include "syscall_support.h"
 
-struct syscall_entry {
-    const char *name;
-    syscall_handler handler;
+/* The families, one file each (syscall_support.h). */
+static const struct syscall_family *const syscall_families[] = {
+    &syscall_family_files,
+    &syscall_family_memory,
+    &syscall_family_exec,
+    &syscall_family_process,
+    &syscall_family_signal,
+    &syscall_family_system,
 };
 
-#define ENTRY(name) [SYS_##name] = { #name, sys_##name }
+/* number -> entry, filled from the families by syscall_table_build(). */
+static const struct syscall_entry *syscall_table[SYSCALL_COUNT];
 
-static const struct syscall_entry syscall_table[SYSCALL_COUNT] = {
-    ENTRY(read), ENTRY(write), ENTRY(open), ENTRY(close), ENTRY(stat), ENTRY(fstat),
-    ENTRY(lstat), ENTRY(lseek), ENTRY(ioctl), ENTRY(pread64), ENTRY(pwrite64), ENTRY(readv),
-    ENTRY(writev), ENTRY(access), ENTRY(pipe), ENTRY(dup), ENTRY(dup2), ENTRY(getpid),
-    ENTRY(fcntl), ENTRY(fsync), ENTRY(fdatasync), ENTRY(truncate), ENTRY(ftruncate),
-    ENTRY(getcwd), ENTRY(chdir), ENTRY(fchdir), ENTRY(rename), ENTRY(mkdir), ENTRY(rmdir),
-    ENTRY(creat), ENTRY(link), ENTRY(unlink), ENTRY(symlink), ENTRY(readlink), ENTRY(chmod),
-    ENTRY(fchmod), ENTRY(umask), ENTRY(mknod), ENTRY(sync), ENTRY(mount), ENTRY(umount2),
-    ENTRY(getdents64), ENTRY(openat), ENTRY(mkdirat), ENTRY(mknodat), ENTRY(newfstatat),
-    ENTRY(unlinkat), ENTRY(renameat), ENTRY(linkat), ENTRY(symlinkat), ENTRY(readlinkat),
-    ENTRY(fchmodat), ENTRY(faccessat), ENTRY(dup3), ENTRY(pipe2), ENTRY(renameat2),
-    ENTRY(statx), ENTRY(faccessat2),
-};
+void syscall_table_build(void)
+{
+    for (size_t i = 0; i < SYSCALL_COUNT; i++)
+        syscall_table[i] = NULL;
+    for (size_t f = 0; f < sizeof syscall_families / sizeof syscall_families[0]; f++) {
+        const struct syscall_family *family = syscall_families[f];
+        for (size_t i = 0; i < family->count; i++) {
+            const struct syscall_entry *entry = &family->entries[i];
+            if (entry->number >= SYSCALL_COUNT || syscall_table[entry->number]) {
+                klog(KLOG_ERROR, "syscall table: %s (%u) out of range or listed twice", entry->name,
+                     entry->number);
+                continue;
+            }
+            syscall_table[entry->number] = entry;
+        }
+    }
+}
 
 /* Every Linux x86_64 syscall name (generated from asm/unistd_64.h). */
 extern const unsigned linux_syscall_name_count;
@@ -35,8 +45,8 @@ extern const char *const linux_syscall_names[];
 
 const char *syscall_name(unsigned long number)
 {
-    if (number < SYSCALL_COUNT && syscall_table[number].name)
-        return syscall_table[number].name;
+    if (number < SYSCALL_COUNT && syscall_table[number])
+        return syscall_table[number]->name;
     if (number < linux_syscall_name_count && linux_syscall_names[number])
         return linux_syscall_names[number];
     return "unknown";
@@ -44,11 +54,11 @@ const char *syscall_name(unsigned long number)
 
 long syscall_dispatch(unsigned long number, const uint64_t arguments[SYSCALL_ARGUMENTS])
 {
-    if (number >= SYSCALL_COUNT || !syscall_table[number].handler) {
+    if (number >= SYSCALL_COUNT || !syscall_table[number]) {
         klog(KLOG_WARNING, "syscall %lu (%s) not implemented: ENOSYS", number, syscall_name(number));
         return -ENOSYS;
     }
-    return syscall_table[number].handler(arguments);
+    return syscall_table[number]->handler(arguments);
 }
 
 long syscall6(unsigned long number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -97,10 +107,4 @@ void parent_name_put(struct parent_name *target)
 {
     path_put(target->parent);
     kfree(target->path);
-}
-
-long sys_getpid(const uint64_t arguments[6])
-{
-    struct process *process = process_current();
-    return process ? process->pid : 0;
 }

@@ -67,6 +67,31 @@ static inline struct file *syscall_file(int fd) { return fd_get(process_current(
 #define ARGUMENT_UNSIGNED(index) ((unsigned)arguments[index])
 #define ARGUMENT_ADDRESS(index) ((uintptr_t)arguments[index])
 
+/* One row of a family's table. */
+struct syscall_entry {
+    unsigned number;            /* SYS_* */
+    const char *name;
+    syscall_handler handler;
+};
+#define SYSCALL_ENTRY(name) { SYS_##name, #name, sys_##name }
+
+/* A family: the syscalls one area of the Core implements (dispatch.c merges them). */
+struct syscall_family {
+    const struct syscall_entry *entries;
+    size_t count;
+};
+#define SYSCALL_FAMILY_DEFINE(family, ...)                                                     \
+    static const struct syscall_entry family##_entries[] = { __VA_ARGS__ };                    \
+    const struct syscall_family syscall_family_##family = {                                    \
+        family##_entries, sizeof family##_entries / sizeof family##_entries[0] }
+
+extern const struct syscall_family syscall_family_files;    /* families_files.c: VFS, fds, pipes */
+extern const struct syscall_family syscall_family_memory;   /* mm/: mmap, brk... */
+extern const struct syscall_family syscall_family_exec;     /* exec/: execve */
+extern const struct syscall_family syscall_family_process;  /* fork, clone, wait, ids, futex... */
+extern const struct syscall_family syscall_family_signal;   /* rt_sig*, kill... */
+extern const struct syscall_family syscall_family_system;   /* time, poll, uname, reboot... */
+
 /* Handlers of every family (one syscall family per file). */
 long sys_read(const uint64_t arguments[6]);
 long sys_write(const uint64_t arguments[6]);
@@ -123,7 +148,6 @@ long sys_fdatasync(const uint64_t arguments[6]);
 long sys_sync(const uint64_t arguments[6]);
 long sys_mount(const uint64_t arguments[6]);
 long sys_umount2(const uint64_t arguments[6]);
-long sys_getpid(const uint64_t arguments[6]);
 long sys_pipe(const uint64_t arguments[6]);
 long sys_pipe2(const uint64_t arguments[6]);
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <rk/list.h>
 #include <rk/platform.h>
+#include <rk/signal.h>
 #include <rk/timer.h>
 #include <rk/waitqueue.h>
 
@@ -50,6 +51,16 @@ struct thread {
     struct list_node wait_link;     /* in the wait queue it sleeps on */
     struct timer wait_timer;        /* wait timeouts and sleeps */
     bool wait_timed_out;
+
+    /* User threads (thread->process with an mm): the Linux view. */
+    int tid;                        /* from the pid space; the leader's tid is the process's pid */
+    struct list_node process_link;  /* in process->threads */
+    struct user_registers *user_registers; /* saved user state while in the kernel from user mode */
+    uintptr_t clear_child_tid;      /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit */
+    struct thread_signals signals;
+    bool interruptible;             /* sleeping in a wait a signal may interrupt */
+    uint64_t time_slice_start_ns;   /* when it last started running user code (preemption) */
+    uint64_t user_time_ns, system_time_ns;
 
     int exit_code;
     bool detached;                  /* freed by the reaper instead of thread_join() */

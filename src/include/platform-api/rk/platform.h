@@ -250,6 +250,61 @@ int platform_protect(struct platform_address_space *space, uintptr_t va, unsigne
 int platform_translate(struct platform_address_space *space, uintptr_t va, paddr_t *pa,
                        unsigned *prot);
 
+/* ------------------------------------------------------------ user mode */
+
+/*
+ * The user-mode register state of a thread, in the layout of Linux's
+ * struct user_regs_struct (x86_64). Both backends use it; the Core reads
+ * and writes it by name (syscall arguments and result, fork, execve,
+ * signal frames, sigreturn). fs_base/gs_base are the segment bases the
+ * thread runs with (arch_prctl changes fs_base here).
+ */
+struct user_registers {
+    uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+    uint64_t rax, rcx, rdx, rsi, rdi, orig_rax;
+    uint64_t rip, cs, rflags, rsp, ss;
+    uint64_t fs_base, gs_base;
+    uint64_t ds, es, fs, gs;
+};
+
+/*
+ * Fill registers with the initial state of a thread that starts in user
+ * mode at instruction_pointer with stack_pointer: every general register
+ * zero, user code/stack selectors, interrupts enabled, fs/gs bases zero.
+ */
+void platform_user_registers_init(struct user_registers *registers,
+                                  uintptr_t instruction_pointer, uintptr_t stack_pointer);
+
+/*
+ * Leave the kernel for user mode with exactly the state in registers (a
+ * copy is taken), on the running thread: its kernel stack is reset to the
+ * top, so nothing below this call may be needed again (drop locks and
+ * references first). The active address space must be the thread's.
+ * From then on every entry from user mode (SYSCALL, interrupt, exception)
+ * comes in on the top of this thread's kernel stack and reaches the Core
+ * through core_syscall(), core_fault() (user_mode true) and
+ * core_return_to_user(). Not in interrupt context.
+ * The hosted backend runs no user code: it calls the program installed
+ * with hosted_set_user_program() (tests) or panics.
+ */
+_Noreturn void platform_user_enter(const struct user_registers *registers);
+
+/*
+ * FPU/SSE state. Each context created by platform_context_create() has its
+ * own, saved and restored by platform_context_switch(), starting clean
+ * (x87 and MXCSR defaults). The Core copies it into signal frames and into
+ * a forked child through these, on the running context's live state.
+ */
+#define PLATFORM_FPU_STATE_SIZE 512   /* the FXSAVE image, 16-byte aligned buffers */
+void platform_fpu_save(void *buffer);
+/* Load buffer (from platform_fpu_save or a signal frame); reserved bits are sanitised. */
+void platform_fpu_restore(const void *buffer);
+/* Reset the live state to the clean defaults (execve). */
+void platform_fpu_reset(void);
+
+/* Restart the machine (reboot(2) RESTART). Any context. */
+_Noreturn void platform_restart(void);
+
 /* ----------------------------------------------------- faults, symbols */
 
 enum platform_fault_kind {
@@ -271,6 +326,13 @@ struct platform_fault {
     uintptr_t stack_pointer;
     uintptr_t frame_pointer;         /* start of the backtrace of the faulting code */
     bool user_mode;
+    /*
+     * For a fault in user mode: the thread's saved user state, which the
+     * Core may change (signal delivery) before it returns RESUME; the
+     * backend calls core_return_to_user() and resumes from it. NULL for
+     * kernel-mode faults.
+     */
+    struct user_registers *user_registers;
     const void *backend_frame;       /* the saved registers, for platform_fault_dump() */
 };
 
@@ -326,6 +388,26 @@ void core_console_input(void);
  * Returns what the backend should do next.
  */
 enum platform_fault_action core_fault(const struct platform_fault *fault);
+
+/*
+ * The running thread executed SYSCALL in user mode. registers holds its
+ * user state as the CPU left it (rax = number, orig_rax = number too,
+ * arguments in rdi, rsi, rdx, r10, r8, r9, rcx = return address, r11 =
+ * rflags). The Core stores the result in rax and may change any field
+ * (execve, signal frames, rt_sigreturn). Called on the thread's kernel
+ * stack with interrupts enabled; the backend then calls
+ * core_return_to_user(registers) and resumes exactly that state (SYSRET
+ * when rcx/r11 allow it, IRET otherwise).
+ */
+void core_syscall(struct user_registers *registers);
+
+/*
+ * Last Core step before any return to user mode (after a syscall, an
+ * interrupt or an exception taken in user mode), interrupts enabled: the
+ * Core reschedules when the time slice is used up and delivers pending
+ * signals by changing registers. It may never return (the thread exits).
+ */
+void core_return_to_user(struct user_registers *registers);
 
 /*
  * A zeroed 4 KiB frame for page tables, or PADDR_INVALID when memory is

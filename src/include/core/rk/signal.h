@@ -1,0 +1,193 @@
+/*
+ * rk/signal.h — POSIX signals as Linux delivers them: per-process
+ * (thread group) dispositions, per-thread masks and pending sets, delivery
+ * on the way back to user mode through an rt_sigframe identical to Linux's
+ * (so glibc's and musl's restorers work), default actions, stop/continue,
+ * and interruption of blocking syscalls.
+ *
+ * Signals are numbered 1..SIGNAL_COUNT; a set has bit (signal - 1).
+ *
+ * Interrupted syscalls: a blocking wait in a thread that has a deliverable
+ * signal pending returns -ERESTARTSYS (wait_queue_wait does this for
+ * threads of user processes). On the way out, core_return_to_user turns it
+ * into a restart (the syscall runs again) when the signal's handler has
+ * SA_RESTART or the signal needs no handler, and into -EINTR otherwise.
+ * Syscalls that must never restart (nanosleep, poll, select, sigsuspend...)
+ * turn -ERESTARTSYS into -EINTR themselves. -ERESTARTSYS never reaches
+ * user mode.
+ */
+#ifndef RK_SIGNAL_H
+#define RK_SIGNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <rk/platform.h>
+
+#define ERESTARTSYS 512  /* Core-internal: "interrupted, restart when allowed" */
+
+#define SIGNAL_COUNT 64
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGSTKFLT 16
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGVTALRM 26
+#define SIGPROF 27
+#define SIGWINCH 28
+#define SIGIO 29
+#define SIGPWR 30
+#define SIGSYS 31
+#define SIGRTMIN 32
+
+#define SIGNAL_BIT(signal) (1ull << ((signal) - 1))
+
+/* sigaction flags */
+#define SA_NOCLDSTOP 0x00000001
+#define SA_NOCLDWAIT 0x00000002
+#define SA_SIGINFO 0x00000004
+#define SA_RESTORER 0x04000000
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+#define SIG_DFL 0
+#define SIG_IGN 1
+
+/* si_code values */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_TKILL (-6)
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRERR 2
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define TRAP_BRKPT 1
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+#define CLD_TRAPPED 4
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
+
+/*
+ * The facts a siginfo_t carries (Linux's 128-byte layout is produced from
+ * this when a handler with SA_SIGINFO or waitid/rt_sigtimedwait needs it).
+ */
+struct signal_info {
+    int signal;
+    int code;          /* SI_USER, SEGV_MAPERR, CLD_EXITED... */
+    int error;         /* si_errno */
+    int pid;           /* sender, or the child for SIGCHLD */
+    uint32_t uid;
+    int status;        /* SIGCHLD: exit code or signal */
+    uintptr_t address; /* SIGSEGV/SIGBUS/SIGILL/SIGFPE: the faulting address */
+};
+
+/* The kernel's struct sigaction for rt_sigaction on x86_64. */
+struct signal_action {
+    uintptr_t handler;   /* SIG_DFL, SIG_IGN or a user address */
+    uint64_t flags;
+    uintptr_t restorer;
+    uint64_t mask;
+};
+
+/* Dispositions, shared by the threads of a process (CLONE_SIGHAND). */
+struct signal_handlers {
+    unsigned long users;
+    struct signal_action actions[SIGNAL_COUNT];
+};
+
+/* Per-thread signal state, embedded in struct thread. */
+struct thread_signals {
+    uint64_t blocked;                          /* the mask */
+    uint64_t pending;                          /* sent to this thread */
+    struct signal_info info[SIGNAL_COUNT];     /* of each pending signal (standard: one each) */
+    uint64_t saved_blocked;                    /* sigsuspend/pselect: mask to restore after delivery */
+    bool restore_saved_blocked;
+    uintptr_t alternate_stack;                 /* sigaltstack ss_sp */
+    size_t alternate_stack_size;
+    int alternate_stack_flags;                 /* SS_DISABLE or 0 */
+};
+
+/* Per-process signal state, embedded in struct process. */
+struct process_signals {
+    struct signal_handlers *handlers;          /* referenced */
+    uint64_t pending;                          /* sent to the process (any thread may take it) */
+    struct signal_info info[SIGNAL_COUNT];
+};
+
+struct process;
+struct thread;
+
+/* Handlers for a new process: all SIG_DFL. NULL on ENOMEM. */
+struct signal_handlers *signal_handlers_create(void);
+/* A private copy (fork without CLONE_SIGHAND). NULL on ENOMEM. */
+struct signal_handlers *signal_handlers_copy(const struct signal_handlers *handlers);
+void signal_handlers_get(struct signal_handlers *handlers);
+void signal_handlers_put(struct signal_handlers *handlers);
+
+/*
+ * Send signal to a process (any thread not blocking it takes it) or to one
+ * thread. info may be NULL (then SI_KERNEL from the kernel). Ignored
+ * signals are dropped at once; SIGKILL and SIGCONT act at once (SIGCONT
+ * resumes a stopped process, a stop signal drops a pending SIGCONT and the
+ * reverse). Wakes a thread that can take it from an interruptible wait.
+ * Returns 0 or -EINVAL (bad number). Signal 0 only checks. Any context
+ * except interrupt (tty ^C comes through a deferred call).
+ */
+int signal_send_process(struct process *process, int signal, const struct signal_info *info);
+int signal_send_thread(struct thread *thread, int signal, const struct signal_info *info);
+/* Send to every process of process group pgid. Returns 0, or -ESRCH when none is in it. */
+int signal_send_process_group(int process_group, int signal, const struct signal_info *info);
+
+/* True when the running thread has a pending signal it does not block. */
+bool signal_pending_current(void);
+/* True when thread has a pending unblocked signal (or SIGKILL). */
+bool signal_pending(struct thread *thread);
+
+/*
+ * Deliver what is pending for the running thread: take default actions
+ * (terminate the process, stop it, ignore) or build a signal frame on the
+ * user stack and point registers at the handler. Resolves a pending
+ * -ERESTARTSYS in registers->rax (restart or -EINTR). Called by
+ * core_return_to_user. May not return (the process exits).
+ */
+void signal_deliver(struct user_registers *registers);
+
+/*
+ * A fault in user mode that the memory manager could not resolve (or a
+ * #GP, #UD, #DE): force signal with code and address on the running
+ * thread (unblocked and not ignorable: a blocked or ignored fault signal
+ * kills the process, as on Linux).
+ */
+void signal_force_fault(int signal, int code, uintptr_t address);
+
+/* execve: handlers reset to SIG_DFL (SIG_IGN stays), alternate stack cleared; mask kept. */
+void signal_exec_reset(struct process *process);
+
+/* The disposition of signal in process (for SIGCHLD's SA_NOCLDWAIT / SIG_IGN checks). */
+const struct signal_action *signal_action_of(struct process *process, int signal);
+
+#endif
