@@ -6,6 +6,7 @@
 #include <rk/errno.h>
 #include <rk/kernel.h>
 #include <rk/platform.h>
+#include <rk/poll.h>
 #include <rk/waitqueue.h>
 
 #define CONSOLE_INPUT_SIZE 256
@@ -38,13 +39,15 @@ void core_console_input(void)
         }
     }
     wait_queue_wake_all(&input_waiters);
+    poll_notify(); /* the tty's input worker and pollers look again */
 }
 
 size_t console_input_read(char *buffer, size_t length, bool block)
 {
     irq_flags_t flags = platform_irq_save();
     while (block && input_count == 0)
-        wait_queue_wait(&input_waiters, NULL, WAIT_FOREVER);
+        if (wait_queue_wait(&input_waiters, NULL, WAIT_FOREVER) < 0)
+            break; /* a signal (user thread) or nothing left to wake the boot thread */
     size_t copied = 0;
     while (copied < length && input_count > 0) {
         buffer[copied++] = input_ring[input_head];

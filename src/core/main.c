@@ -2,8 +2,10 @@
  * main.c — bringing the Core up (core_init) and the kernel's first thread
  * of control (kernel_main), plus the fault upcall.
  */
+#include <rk/clock.h>
 #include <rk/cmdline.h>
 #include <rk/errno.h>
+#include <rk/exec.h>
 #include <rk/heap.h>
 #include <rk/kernel.h>
 #include <rk/klog.h>
@@ -15,6 +17,7 @@
 #include <rk/sched.h>
 #include <rk/selftest.h>
 #include <rk/services.h>
+#include <rk/signal.h>
 #include <rk/string.h>
 #include <rk/syscall.h>
 
@@ -64,6 +67,8 @@ int core_init(const struct boot_info *info)
     heap_init();
     timers_reset();
     console_input_reset();
+    poll_reset();
+    clock_realtime_reset();
     sched_init(choose_policy(cmdline));
     syscall_table_build();
     services_reset();
@@ -142,6 +147,9 @@ static const char *const fault_kind_names[] = {
 
 enum platform_fault_action core_fault(const struct platform_fault *fault)
 {
+    /* User mode: a signal for the process, delivered on the way out (rk/signal.h). */
+    if (fault->user_mode && signal_user_fault(fault) == PLATFORM_FAULT_RESUME)
+        return PLATFORM_FAULT_RESUME;
     uintptr_t offset = 0;
     const char *function = platform_symbolize(fault->instruction_pointer, &offset);
     const char *kind = (unsigned)fault->kind < sizeof fault_kind_names / sizeof fault_kind_names[0]
@@ -176,6 +184,11 @@ void kernel_main(const struct boot_info *info)
         int failures = selftest_run(tests);
         platform_power_off(failures < 0 ? 127 : (failures > 100 ? 100 : failures));
     }
-    klog(KLOG_INFO, "nothing to run yet (no init): idling");
+    /* pid 1 (rdinit=, init=, the usual paths); its thread powers off when none can run. */
+    error = exec_start_init();
+    if (error < 0) {
+        klog(KLOG_EMERGENCY, "cannot start init: %s: powering off", errno_name(error));
+        platform_power_off(1);
+    }
     sched_idle_loop();
 }

@@ -120,6 +120,7 @@ paddr_t page_alloc(unsigned order)
     }
     page->flags = PAGE_FLAG_HEAD;
     page->order = (uint8_t)order;
+    page->references = 1;
     page->owner = NULL;
     spin_unlock_irqrestore(&page_lock, state);
     return page_to_physical(page);
@@ -137,9 +138,15 @@ void page_free(paddr_t frame, unsigned order)
              (unsigned long long)frame, order);
         return;
     }
+    if (page->references > 1) {
+        page->references--; /* another user (a user mapping) keeps the block */
+        spin_unlock_irqrestore(&page_lock, state);
+        return;
+    }
     struct zone *zone = zone_of_page(page);
     uint64_t index = (uint64_t)(page - zone->pages);
     page->flags = 0;
+    page->references = 0;
     while (order < PAGE_MAX_ORDER) {
         uint64_t buddy_index = index ^ (1ull << order);
         if (buddy_index + (1ull << order) > zone->page_count)
@@ -153,6 +160,45 @@ void page_free(paddr_t frame, unsigned order)
     }
     free_list_add(&zone->pages[index], order);
     spin_unlock_irqrestore(&page_lock, state);
+}
+
+/* The allocated block head at frame, or NULL (with a WARN naming caller). */
+static struct page *allocated_head(paddr_t frame, const char *caller)
+{
+    struct page *page = page_from_physical(frame);
+    if (!page || page_to_physical(page) != frame || !(page->flags & PAGE_FLAG_HEAD) ||
+        page->references == 0) {
+        WARN("%s: frame %#llx is not an allocated block", caller, (unsigned long long)frame);
+        return NULL;
+    }
+    return page;
+}
+
+void page_frame_get(paddr_t frame)
+{
+    spinlock_irq_state_t state = spin_lock_irqsave(&page_lock);
+    struct page *page = allocated_head(frame, "page_frame_get");
+    if (page)
+        page->references++;
+    spin_unlock_irqrestore(&page_lock, state);
+}
+
+void page_frame_put(paddr_t frame)
+{
+    spinlock_irq_state_t state = spin_lock_irqsave(&page_lock);
+    struct page *page = allocated_head(frame, "page_frame_put");
+    unsigned order = page ? page->order : 0;
+    spin_unlock_irqrestore(&page_lock, state);
+    if (page)
+        page_free(frame, order);
+}
+
+uint32_t page_frame_references(paddr_t frame)
+{
+    struct page *page = page_from_physical(frame);
+    if (!page || !(page->flags & PAGE_FLAG_HEAD))
+        return 0;
+    return page->references;
 }
 
 void *page_alloc_virtual(unsigned order, bool zero)

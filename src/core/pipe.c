@@ -11,6 +11,7 @@
 #include <rk/path.h>
 #include <rk/pipe.h>
 #include <rk/platform.h>
+#include <rk/poll.h>
 #include <rk/process.h>
 #include <rk/spinlock.h>
 #include <rk/usercopy.h>
@@ -119,8 +120,10 @@ static long pipe_read(struct file *file, struct io_cursor *cursor, uint64_t *off
         if (pipe->count > 0) {
             bool faulted;
             size_t moved = ring_drain(pipe, cursor, RK_MIN(wanted, pipe->count), &faulted);
-            if (moved > 0)
+            if (moved > 0) {
                 wait_queue_wake_all(&pipe->writers_waiting);
+                poll_notify();
+            }
             /* A fault after some bytes moved still reports those bytes. */
             result = moved == 0 && faulted ? -EFAULT : (long)moved;
             break;
@@ -192,8 +195,10 @@ static long pipe_write(struct file *file, struct io_cursor *cursor, uint64_t *of
             bool faulted;
             size_t moved = ring_fill(pipe, cursor, RK_MIN(room, wanted), &faulted);
             written += moved;
-            if (moved > 0)
+            if (moved > 0) {
                 wait_queue_wake_all(&pipe->readers_waiting);
+                poll_notify();
+            }
             if (faulted) {
                 result = written > 0 ? (long)written : -EFAULT;
                 break;
@@ -264,6 +269,35 @@ static long pipe_ioctl(struct file *file, unsigned command, uintptr_t argument)
 }
 
 /*
+ * file_ops.poll, as Linux's pipe_poll(): a reading description is POLLIN
+ * while bytes are buffered and POLLHUP once no writer is left (for a FIFO
+ * description opened O_NONBLOCK without a writer: only after a writer
+ * came, so that it does not report a hang-up before anyone wrote); a
+ * writing description is POLLOUT while a page (PIPE_BUF bytes) of room is
+ * free and POLLERR when no reader is left. Takes pipe->lock briefly.
+ */
+static unsigned pipe_poll(struct file *file)
+{
+    struct pipe *pipe = file->private;
+    unsigned mask = 0;
+    spinlock_irq_state_t state = spin_lock_irqsave(&pipe->lock);
+    if (description_reads(file->flags)) {
+        if (pipe->count > 0)
+            mask |= POLLIN | POLLRDNORM;
+        if (pipe->writers == 0 && file->poll_version != pipe->writer_opens)
+            mask |= POLLHUP;
+    }
+    if (description_writes(file->flags)) {
+        if (PIPE_CAPACITY - pipe->count >= PIPE_BUF)
+            mask |= POLLOUT | POLLWRNORM;
+        if (pipe->readers == 0)
+            mask |= POLLERR;
+    }
+    spin_unlock_irqrestore(&pipe->lock, state);
+    return mask;
+}
+
+/*
  * Free a pipe nobody refers to any more (out of the FIFO table, no
  * description, nobody waiting). No lock held: drops the FIFO's vnode
  * reference, which may call into the filesystem.
@@ -301,6 +335,7 @@ static void pipe_drop(struct pipe *pipe, bool reads, bool writes)
         wait_queue_wake_all(&pipe->writers_waiting);
     if (writes && --pipe->writers == 0)
         wait_queue_wake_all(&pipe->readers_waiting);
+    poll_notify(); /* a hang-up (POLLHUP) or a lost reader (POLLERR) */
     bool last = pipe->readers == 0 && pipe->writers == 0;
     if (last && named)
         list_remove(&pipe->fifo_link);
@@ -336,6 +371,7 @@ static const struct file_ops pipe_file_ops = {
     .stat = pipe_stat,
     .ioctl = pipe_ioctl,
     .release = pipe_release,
+    .poll = pipe_poll,
 };
 
 /*
@@ -391,6 +427,7 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
     }
     writer->private = pipe;
     pipe->writers = 1;
+    pipe->writer_opens = 1;   /* Linux's w_counter: poll's POLLHUP compares it with poll_version 0 */
     *read_end = reader;
     *write_end = writer;
     return 0;
@@ -511,7 +548,10 @@ int pipe_open_fifo(struct path_entry *entry, unsigned flags, struct file **resul
         pipe->writer_opens++;
     }
     file->private = pipe;
+    if (reads && !writes && pipe->writers == 0 && nonblocking)
+        file->poll_version = pipe->writer_opens;   /* no POLLHUP until a writer has come */
     wait_queue_wake_all(&pipe->opens_waiting); /* each checks whether its partner came */
+    poll_notify();
     if (!nonblocking && reads != writes) {
         /* fifo(7): wait until the other side has opened (Linux's wait_for_partner). */
         unsigned partners = reads ? pipe->writers : pipe->readers;
@@ -560,6 +600,7 @@ int pipe_reopen(struct file *existing, unsigned flags, struct file **result)
     }
     file->private = pipe;
     wait_queue_wake_all(&pipe->opens_waiting);
+    poll_notify();
     spin_unlock_irqrestore(&pipe->lock, state);
     if (existing->vnode) {
         vnode_get(existing->vnode);

@@ -15,6 +15,7 @@
 #include <rk/sched.h>
 #include <rk/string.h>
 
+#include "process_internal.h"
 #include "sched_internal.h"
 
 static const struct sched_policy_ops *policy = &sched_policy_round_robin;
@@ -86,6 +87,7 @@ static void switch_to(struct thread *next)
     next->state = THREAD_RUNNING;
     next->switches_in++;
     switches++;
+    process_switch_hook(previous, next); /* time accounting, the next thread's address space */
     platform_context_switch(&previous->context, &next->context);
     reap_dead_threads();
 }

@@ -7,6 +7,7 @@
 #include <rk/format.h>
 #include <rk/heap.h>
 #include <rk/kernel.h>
+#include <rk/mm.h>
 #include <rk/page_alloc.h>
 #include <rk/path.h>
 #include <rk/process.h>
@@ -84,6 +85,23 @@ int system_current_pid(void)
 
 size_t system_process_list(int *pids, size_t max) { return process_list_pids(pids, max); }
 
+/* Linux's state letter: Z zombie, T stopped, R running or runnable, S sleeping. */
+static char process_state_letter(struct process *process)
+{
+    if (process->state == PROCESS_ZOMBIE)
+        return 'Z';
+    if (process->state == PROCESS_STOPPED)
+        return 'T';
+    if (process_current() == process)
+        return 'R';
+    list_for_each(node, &process->threads) {
+        struct thread *thread = list_entry(node, struct thread, process_link);
+        if (thread->state == THREAD_RUNNING || thread->state == THREAD_RUNNABLE)
+            return 'R';
+    }
+    return 'S';
+}
+
 int system_process_info(int pid, struct process_info *info)
 {
     struct process *process = process_find(pid);
@@ -91,14 +109,30 @@ int system_process_info(int pid, struct process_info *info)
         return -ESRCH;
     memset(info, 0, sizeof *info);
     info->pid = process->pid;
-    info->parent_pid = process->parent_pid;
+    info->parent_pid = process->parent ? process->parent->pid : 0;
     info->process_group = process->process_group;
     info->session = process->session;
     rk_strlcpy(info->name, process->name, sizeof info->name);
-    info->state = process_current() == process ? 'R' : 'S';
-    info->thread_count = process->thread_count;
+    info->state = process_state_letter(process);
+    info->thread_count = process->state == PROCESS_ZOMBIE ? 1 : process->thread_count;
+    info->uid = process->uid;
+    info->gid = process->gid;
+    info->euid = process->euid;
+    info->egid = process->egid;
     info->umask = process->umask;
     info->start_time_ns = process->start_time_ns;
+    info->user_time_ns = process->user_time_ns;
+    info->system_time_ns = process->system_time_ns;
+    info->children_user_time_ns = process->children_user_time_ns;
+    info->children_system_time_ns = process->children_system_time_ns;
+    info->exit_signal = process->exit_signal;
+    if (process->mm) {
+        list_for_each(node, &process->mm->areas) {
+            const struct vm_area *area = list_entry(node, struct vm_area, link);
+            info->virtual_memory_bytes += area->end - area->start;
+        }
+        info->resident_bytes = process->mm->resident_pages * PAGE_SIZE;
+    }
     return 0;
 }
 
@@ -130,6 +164,8 @@ long system_process_cwd(int pid, char *buffer, size_t size)
     struct process *process = process_find(pid);
     if (!process)
         return -ESRCH;
+    if (process->state == PROCESS_ZOMBIE)
+        return -ENOENT;
     struct path_entry *cwd = process->cwd ? process->cwd : vfs_root_entry();
     if (!cwd)
         return -ENOENT;
@@ -146,6 +182,8 @@ long system_process_fds(int pid, int *fds, size_t max)
     struct process *process = process_find(pid);
     if (!process)
         return -ESRCH;
+    if (!process->fds)
+        return 0;  /* a zombie */
     size_t count = 0;
     for (int fd = 0; fd < PROCESS_FD_LIMIT; fd++) {
         if (!process->fds->files[fd])
@@ -171,7 +209,7 @@ long system_process_fd_path(int pid, int fd, char *buffer, size_t size)
     struct process *process = process_find(pid);
     if (!process)
         return -ESRCH;
-    if (fd < 0 || fd >= PROCESS_FD_LIMIT || !process->fds->files[fd])
+    if (!process->fds || fd < 0 || fd >= PROCESS_FD_LIMIT || !process->fds->files[fd])
         return -EBADF;
     struct file *file = process->fds->files[fd];
     struct vnode_attributes attributes;
@@ -195,5 +233,8 @@ long system_process_fd_path(int pid, int fd, char *buffer, size_t size)
 
 long system_process_maps(int pid, char *buffer, size_t size)
 {
-    return process_find(pid) ? 0 : -ESRCH; /* no user mappings before the memory manager */
+    struct process *process = process_find(pid);
+    if (!process)
+        return -ESRCH;
+    return process->mm ? (long)mm_render_maps(process->mm, buffer, size) : 0;
 }

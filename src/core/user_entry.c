@@ -1,15 +1,87 @@
 /*
  * user_entry.c — where user mode enters the Core: syscalls and the last
- * step before every return to user mode (rk/platform.h upcalls).
+ * step before every return to user mode (rk/platform.h upcalls), plus the
+ * user/system time accounting and time-slice preemption that hang off them.
+ *
+ * Time-slice preemption: a thread that has run for PREEMPTION_SLICE_NS
+ * since it last started running user code yields in core_return_to_user
+ * when another thread is runnable. A Core timer is kept armed while user
+ * code runs so a CPU-bound loop still takes an interrupt (the backend calls
+ * core_return_to_user after every interrupt taken in user mode).
+ *
+ * Locking: runs on the user thread's kernel stack, interrupts enabled.
  */
+#include <rk/mm.h>
 #include <rk/platform.h>
+#include <rk/process.h>
+#include <rk/signal.h>
 #include <rk/syscall.h>
 #include <rk/thread.h>
+#include <rk/timer.h>
+
+#include "process_internal.h"
+
+#define PREEMPTION_SLICE_NS 10000000ull  /* 10 ms, Linux-like */
+
+static struct timer preemption_timer;
+static bool preemption_timer_ready;
+
+/* Timer callback: nothing to do; the interrupt itself brings the thread to core_return_to_user. */
+static void preemption_tick(struct timer *timer, void *argument)
+{
+    (void)timer;
+    (void)argument;
+}
+
+/* Keep a timer armed for the end of the running thread's slice. */
+static void preemption_timer_arm(uint64_t deadline)
+{
+    if (!preemption_timer_ready) {
+        timer_init(&preemption_timer, preemption_tick, NULL);
+        preemption_timer_ready = true;
+    }
+    if (!timer_is_pending(&preemption_timer))
+        timer_arm(&preemption_timer, deadline);
+}
+
+void process_account_time(struct thread *thread, uint64_t now)
+{
+    if (!thread || !thread->process)
+        return;
+    if (thread->accounting_mark_ns != 0 && now > thread->accounting_mark_ns) {
+        uint64_t elapsed = now - thread->accounting_mark_ns;
+        if (thread->in_user_mode) {
+            thread->user_time_ns += elapsed;
+            thread->process->user_time_ns += elapsed;
+        } else {
+            thread->system_time_ns += elapsed;
+            thread->process->system_time_ns += elapsed;
+        }
+    }
+    thread->accounting_mark_ns = now;
+}
+
+void process_switch_hook(struct thread *previous, struct thread *next)
+{
+    uint64_t now = clock_now_ns();
+    if (previous && previous->process) {
+        process_account_time(previous, now);
+        previous->accounting_mark_ns = 0;  /* not running: nothing to charge */
+    }
+    if (next->process) {
+        next->accounting_mark_ns = now;
+        next->time_slice_start_ns = now;  /* a fresh slice each time it is switched in */
+        if (next->process->mm)
+            mm_activate(next->process->mm);
+    }
+}
 
 /* Upcall: a SYSCALL from user mode (see rk/platform.h). */
 void core_syscall(struct user_registers *registers)
 {
     struct thread *thread = thread_current();
+    process_account_time(thread, clock_now_ns());
+    thread->in_user_mode = false;
     thread->user_registers = registers;
     const uint64_t arguments[SYSCALL_ARGUMENTS] = {
         registers->rdi, registers->rsi, registers->rdx,
@@ -21,5 +93,29 @@ void core_syscall(struct user_registers *registers)
 /* Upcall: the last Core step before user mode resumes (see rk/platform.h). */
 void core_return_to_user(struct user_registers *registers)
 {
-    (void)registers;
+    struct thread *thread = thread_current();
+    struct process *process = thread->process;
+    thread->user_registers = registers;
+    uint64_t now = clock_now_ns();
+    process_account_time(thread, now);
+    thread->in_user_mode = false;
+
+    if (now - thread->time_slice_start_ns >= PREEMPTION_SLICE_NS) {
+        thread_yield();
+        thread->time_slice_start_ns = clock_now_ns();
+    }
+    for (;;) {
+        if (process && (process->group_exiting || thread->exiting))
+            process_exit_thread(0);
+        signal_deliver(registers);
+        /* A stop or a handler may have let time pass; a group exit may have begun. */
+        if (!process || !(process->group_exiting || thread->exiting))
+            break;
+    }
+    now = clock_now_ns();
+    if (thread->time_slice_start_ns == 0 || now - thread->time_slice_start_ns >= PREEMPTION_SLICE_NS)
+        thread->time_slice_start_ns = now;
+    preemption_timer_arm(thread->time_slice_start_ns + PREEMPTION_SLICE_NS);
+    thread->accounting_mark_ns = now;
+    thread->in_user_mode = true;
 }

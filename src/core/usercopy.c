@@ -3,7 +3,8 @@
  * process's address space maps its page with user access (and write access
  * for copies to it); the data is reached through the frame's direct-map
  * address, so the same code works on both backends and a bad pointer is
- * always -EFAULT, never a kernel fault.
+ * always -EFAULT, never a kernel fault. Pages not yet there (demand zero,
+ * file pages, copy-on-write) are faulted in as a user access would.
  */
 #include <rk/errno.h>
 #include <rk/mm.h>
@@ -14,6 +15,9 @@
 /*
  * Kernel address of user address (page-offset kept) when the page allows
  * access for write_access, or NULL. *room gets the bytes left in the page.
+ * A page that is absent or copy-on-write is brought in through the
+ * memory manager (mm_handle_fault) and looked up again; NULL when the
+ * area forbids the access or no area covers it.
  */
 static void *user_page_address(uintptr_t address, bool write_access, size_t *room)
 {
@@ -22,16 +26,21 @@ static void *user_page_address(uintptr_t address, bool write_access, size_t *roo
         return NULL;
     if (address < platform_user_address_lowest() || address >= platform_user_address_end())
         return NULL;
-    paddr_t frame;
-    unsigned prot;
     uintptr_t page = address & ~(uintptr_t)(PAGE_SIZE - 1);
-    if (platform_translate(&process->mm->space, page, &frame, &prot) < 0)
-        return NULL;
     unsigned needed = PLATFORM_PROT_USER | (write_access ? PLATFORM_PROT_WRITE : PLATFORM_PROT_READ);
-    if ((prot & needed) != needed)
-        return NULL;
-    *room = PAGE_SIZE - (address - page);
-    return (char *)platform_phys_to_virt(frame) + (address - page);
+    for (int attempt = 0;; attempt++) {
+        paddr_t frame;
+        unsigned prot;
+        if (platform_translate(&process->mm->space, page, &frame, &prot) == 0 &&
+            (prot & needed) == needed) {
+            *room = PAGE_SIZE - (address - page);
+            return (char *)platform_phys_to_virt(frame) + (address - page);
+        }
+        if (attempt > 0 ||
+            mm_handle_fault(process->mm, address,
+                            write_access ? MM_ACCESS_WRITE : MM_ACCESS_READ) < 0)
+            return NULL;
+    }
 }
 
 enum user_copy { USER_READ, USER_WRITE, USER_CLEAR };

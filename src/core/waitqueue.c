@@ -1,11 +1,17 @@
 /*
  * waitqueue.c — FIFO queues of sleeping threads, with optional timeouts.
  * A thread waits on at most one queue, linked through its wait_link.
+ * Waits of user processes' threads are interruptible by signals
+ * (rk/waitqueue.h, rk/signal.h).
  */
 #include <rk/errno.h>
+#include <rk/process.h>
 #include <rk/sched.h>
+#include <rk/signal.h>
 #include <rk/timer.h>
 #include <rk/waitqueue.h>
+
+#include "signal/signal_internal.h"
 
 void wait_queue_init(struct wait_queue *queue) { list_init(&queue->waiters); }
 
@@ -29,11 +35,34 @@ static bool left_the_queue(void *argument)
     return list_is_empty(&thread->wait_link);
 }
 
-int wait_queue_wait(struct wait_queue *queue, struct spinlock *lock, uint64_t timeout_ns)
+/* Take thread off its queue because a signal came; true when it was waiting interruptibly. */
+bool wait_queue_interrupt(struct thread *thread)
+{
+    irq_flags_t flags = platform_irq_save();
+    bool interrupted = thread->interruptible && !list_is_empty(&thread->wait_link);
+    if (interrupted) {
+        list_remove(&thread->wait_link);
+        thread->wait_interrupted = true;
+        sched_wake(thread);
+    }
+    platform_irq_restore(flags);
+    return interrupted;
+}
+
+/* The wait itself; interruptible when allowed and the thread is a user process's. */
+static int wait_on(struct wait_queue *queue, struct spinlock *lock, uint64_t timeout_ns,
+                   bool may_interrupt)
 {
     irq_flags_t flags = platform_irq_save();
     struct thread *thread = thread_current();
+    bool interruptible = may_interrupt && signal_thread_is_user(thread);
+    if (interruptible && signal_pending(thread)) {
+        platform_irq_restore(flags);
+        return -ERESTARTSYS; /* the lock, if any, is still held */
+    }
     thread->wait_timed_out = false;
+    thread->wait_interrupted = false;
+    thread->interruptible = interruptible;
     list_push_back(&queue->waiters, &thread->wait_link);
     if (timeout_ns != WAIT_FOREVER) {
         uint64_t now = clock_now_ns();
@@ -54,12 +83,27 @@ int wait_queue_wait(struct wait_queue *queue, struct spinlock *lock, uint64_t ti
     if (timeout_ns != WAIT_FOREVER)
         timer_cancel(&thread->wait_timer);
     list_remove(&thread->wait_link);
+    thread->interruptible = false;
     if (lock)
         spin_lock_raw(lock);
     platform_irq_restore(flags);
-    if (result == 0 && thread->wait_timed_out)
+    if (result == 0 && thread->wait_interrupted)
+        result = -ERESTARTSYS;
+    else if (result == 0 && thread->wait_timed_out)
         result = -ETIMEDOUT;
+    thread->wait_interrupted = false;
     return result;
+}
+
+int wait_queue_wait(struct wait_queue *queue, struct spinlock *lock, uint64_t timeout_ns)
+{
+    return wait_on(queue, lock, timeout_ns, true);
+}
+
+int wait_queue_wait_uninterruptible(struct wait_queue *queue, struct spinlock *lock,
+                                    uint64_t timeout_ns)
+{
+    return wait_on(queue, lock, timeout_ns, false);
 }
 
 /* Wake the first waiter of queue. Interrupts disabled. */

@@ -141,6 +141,8 @@ static void boot_info_build(paddr_t initrd_base, size_t initrd_size)
 static void machine_reset(bool virtual_clock, bool stdin_input)
 {
     hosted_interrupts_reset();
+    hosted_context_reset();
+    hosted_user_mode_reset();
     hosted_console_reset();
     hosted_stacks_init();
     int error = hosted_events_init(virtual_clock, stdin_input);

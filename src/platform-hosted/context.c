@@ -45,6 +45,7 @@ struct hosted_context_record {
     void *argument;
     uintptr_t stack_base;
     size_t stack_size;
+    struct user_registers user_registers; /* the thread's user state (user_mode.c) */
 } __attribute__((aligned(64)));
 
 /* Smallest stack we accept: the record plus room for the trampoline. */
@@ -52,6 +53,8 @@ struct hosted_context_record {
 
 /* The record of the context being created (makecontext passes only ints). */
 static struct hosted_context_record *record_being_created;
+/* The record of the running context; NULL for one created elsewhere (the boot context). */
+static struct hosted_context_record *running_record;
 
 /* Report a broken contract and stop the machine; used where the API has no error return. */
 static _Noreturn void context_fatal(const char *message)
@@ -130,6 +133,7 @@ void platform_context_create(struct platform_context *context, void *stack_base,
 void platform_context_switch(struct platform_context *from, struct platform_context *to)
 {
     bool interrupts_were_enabled = hosted_interrupts_enabled;
+    running_record = to->backend;
 #ifdef HOSTED_ADDRESS_SANITIZER
     /* A context without a record runs on the boot stack (the boot thread, a test's main). */
     const struct hosted_context_record *record = to->backend;
@@ -149,6 +153,34 @@ void platform_context_switch(struct platform_context *from, struct platform_cont
     hosted_context_switch_stacks(&from->stack_pointer, to->stack_pointer);
 #endif
     hosted_interrupts_enabled = interrupts_were_enabled;
+}
+
+/* See hosted_internal.h. */
+struct user_registers *hosted_context_user_frame(void)
+{
+    return running_record != NULL ? &running_record->user_registers : NULL;
+}
+
+/*
+ * See hosted_internal.h. The abandoned frames' sanitizer state is cleared
+ * first (they never return), like before any noreturn call.
+ */
+_Noreturn void hosted_context_restart_stack(void (*function)(void *), void *argument)
+{
+    struct hosted_context_record *record = running_record;
+    if (record == NULL)
+        context_fatal("hosted_context_restart_stack on a context without its own stack");
+#ifdef HOSTED_ADDRESS_SANITIZER
+    __asan_unpoison_memory_region((void *)record->stack_base,
+                                  (uintptr_t)record - record->stack_base);
+#endif
+    hosted_run_on_stack((uintptr_t)record & ~(uintptr_t)15, function, argument);
+}
+
+/* See hosted_internal.h: the boot context runs again (a new test boot). */
+void hosted_context_reset(void)
+{
+    running_record = NULL;
 }
 
 /* See rk/platform.h: forget the stack; in ASan builds clear its stale frame poisoning. */

@@ -80,4 +80,24 @@ hosted_context_save_and_leave:
     .cfi_endproc
     .size hosted_context_save_and_leave, . - hosted_context_save_and_leave
 
+/*
+ * _Noreturn void hosted_run_on_stack(uintptr_t stack_top, void (*function)(void *),
+ *                                    void *argument)
+ * Abandons everything on the current stack (platform_user_enter resets the
+ * thread's kernel stack this way) and calls function(argument) at the top.
+ */
+    .globl hosted_run_on_stack
+    .type hosted_run_on_stack, @function
+    .p2align 4
+hosted_run_on_stack:
+    .cfi_startproc
+    .cfi_undefined rip
+    movq %rdi, %rsp
+    xorl %ebp, %ebp
+    movq %rdx, %rdi
+    call *%rsi
+    ud2                         /* function returned */
+    .cfi_endproc
+    .size hosted_run_on_stack, . - hosted_run_on_stack
+
     .section .note.GNU-stack, "", @progbits

@@ -103,6 +103,38 @@ typedef void (*hosted_exit_handler_fn)(int status);
  */
 void hosted_set_exit_handler(hosted_exit_handler_fn handler);
 
+/* ------------------------------------------------------------ user mode */
+
+/*
+ * The hosted backend runs no user code: platform_user_enter() calls the
+ * installed program instead, on the running thread (whose kernel stack it
+ * resets first, as on x86), with interrupts enabled and a pointer to the
+ * thread's user-register frame: a copy of what platform_user_enter() got,
+ * which the program may read (rip, rax... tell it what to do) and change.
+ * When the program returns, the thread makes the exit_group(0) syscall
+ * through hosted_user_syscall(); if that returns, the machine halts.
+ * Without a program, platform_user_enter() halts with a message.
+ */
+typedef void (*hosted_user_program)(struct user_registers *registers);
+
+/* Install program for every later platform_user_enter(); NULL removes it. Reset by hosted_test_boot(). */
+void hosted_set_user_program(hosted_user_program program);
+
+/*
+ * A SYSCALL "from user mode" with registers as the thread's user state:
+ *   hosted_user_syscall(registers, number, arguments...)   (0 to 6 arguments, as long)
+ * sets rax = orig_rax = number, the arguments in rdi, rsi, rdx, r10, r8,
+ * r9, rcx = rip and r11 = rflags (what the CPU does), then calls
+ * core_syscall(registers) and core_return_to_user(registers) with
+ * interrupts enabled, exactly as the x86 SYSCALL path does, and returns
+ * rax. The Core may have changed any field (signal delivery, sigreturn):
+ * the program reads them afterwards. Interrupts are enabled on return.
+ */
+#define hosted_user_syscall(registers, ...) \
+    hosted_user_syscall_array((registers), (const long[7]){__VA_ARGS__})
+/* hosted_user_syscall()'s function: call[0] is the number, call[1..6] the arguments. */
+long hosted_user_syscall_array(struct user_registers *registers, const long call[7]);
+
 /* --------------------------------------------------------------- faults */
 
 /*

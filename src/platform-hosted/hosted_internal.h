@@ -106,6 +106,27 @@ int hosted_symbols_load(void);
 /* True while a fault signal is being handled (exit paths avoid stdio then). */
 bool hosted_in_fault_handler(void);
 
+/* ----------------------------------------------------------- context.c */
+
+/*
+ * The running context's user-register frame (in the record at the top of
+ * its stack); NULL for a context without a record (the boot context).
+ */
+struct user_registers *hosted_context_user_frame(void);
+/*
+ * Abandon everything on the running context's stack and call
+ * function(argument) on it again from just below its record. The running
+ * context must have a record. Never returns.
+ */
+_Noreturn void hosted_context_restart_stack(void (*function)(void *), void *argument);
+/* Forget which context runs (a test boot: the caller is the boot context). */
+void hosted_context_reset(void);
+
+/* -------------------------------------------------------- user_mode.c */
+
+/* Forget the installed user program. Boot and test boot. */
+void hosted_user_mode_reset(void);
+
 /* --------------------------------------------------- context_switch.S */
 
 /*
@@ -120,6 +141,12 @@ void hosted_context_switch_stacks(uintptr_t *save_stack_pointer, uintptr_t next_
  * this call.
  */
 void hosted_context_save_and_leave(uintptr_t *save_stack_pointer, const void *creator);
+/*
+ * Reset the stack pointer to stack_top (16-byte aligned) and call
+ * function(argument) there with rbp = 0; function must not return.
+ */
+_Noreturn void hosted_run_on_stack(uintptr_t stack_top, void (*function)(void *),
+                                   void *argument);
 
 /* ----------------------------------------------------------- output */
 

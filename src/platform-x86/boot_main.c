@@ -283,6 +283,7 @@ _Noreturn void x86_boot_main(uint32_t multiboot_magic, uint32_t multiboot_info_p
 
     pic_initialize();
     clock_initialize();
+    cpu_initialize();
     serial_enable_receive_interrupt();
 
     boot_information.platform_name = "x86_64";

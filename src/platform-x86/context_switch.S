@@ -9,14 +9,16 @@
 
     .text
 /*
- * void platform_context_switch(struct platform_context *from (rdi),
- *                              struct platform_context *to (rsi))
+ * void context_switch_stacks(uintptr_t *save_stack_pointer (rdi),
+ *                            uintptr_t next_stack_pointer (rsi))
  * Saves the callee-saved registers and rflags of the running context on its
- * stack, stores its stack pointer in from, and resumes to.
+ * stack, stores its stack pointer in *save_stack_pointer, and resumes the
+ * context saved at next_stack_pointer (platform_context_switch in
+ * context.c does the bookkeeping around it).
  */
-    .globl platform_context_switch
-    .type platform_context_switch, @function
-platform_context_switch:
+    .globl context_switch_stacks
+    .type context_switch_stacks, @function
+context_switch_stacks:
     pushq %rbp
     pushq %rbx
     pushq %r12
@@ -25,7 +27,7 @@ platform_context_switch:
     pushq %r15
     pushfq
     movq %rsp, (%rdi)
-    movq (%rsi), %rsp
+    movq %rsi, %rsp
     popfq
     popq %r15
     popq %r14
@@ -34,7 +36,7 @@ platform_context_switch:
     popq %rbx
     popq %rbp
     ret
-    .size platform_context_switch, . - platform_context_switch
+    .size context_switch_stacks, . - context_switch_stacks
 
 /*
  * First code of a new context: entry in r12, argument in r13, rbp = 0 (the

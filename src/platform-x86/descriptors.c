@@ -12,6 +12,8 @@ enum {
     IST_NMI = 2,
     IST_MACHINE_CHECK = 3,
     GATE_INTERRUPT_KERNEL = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+    GATE_INTERRUPT_USER = 0xee,   /* present, DPL 3: user code may "int3" */
+    VECTOR_BREAKPOINT = 3,
 };
 
 /* The 64-bit TSS (Intel SDM vol. 3, "Task-State Segment"). */
@@ -105,14 +107,20 @@ static void load_global_descriptor_table(void)
                      : "rax", "memory");
 }
 
-/* Point IDT entry vector at handler with the given IST index (0 = none). */
+/*
+ * Point IDT entry vector at handler with the given IST index (0 = none).
+ * Only the breakpoint gate may be raised by user code with an int
+ * instruction (int3, as on Linux); any other "int n" from user mode is a
+ * general-protection fault.
+ */
 static void set_gate(unsigned vector, uint64_t handler, unsigned ist)
 {
     struct idt_entry *entry = &interrupt_descriptor_table[vector];
     entry->offset_low = handler & 0xffff;
     entry->selector = SELECTOR_KERNEL_CODE;
     entry->ist = ist & 7;
-    entry->type_attributes = GATE_INTERRUPT_KERNEL;
+    entry->type_attributes = vector == VECTOR_BREAKPOINT ? GATE_INTERRUPT_USER
+                                                        : GATE_INTERRUPT_KERNEL;
     entry->offset_middle = (handler >> 16) & 0xffff;
     entry->offset_high = handler >> 32;
     entry->reserved = 0;

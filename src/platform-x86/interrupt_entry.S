@@ -8,12 +8,18 @@
  * rip} into the rbp chain, so a backtrace taken inside a handler shows the
  * interrupted function too.
  *
- * Kernel-mode only for now: user-mode entry (swapgs) comes with SYSCALL.
+ * An interrupt taken in user mode goes on to user_interrupt_common
+ * (user_entry.S) instead, which saves a struct user_registers frame. The
+ * vectors on IST stacks (NMI, double fault, machine check) always take the
+ * kernel path: their frame is not on the thread's stack.
  */
 
     .text
     .type interrupt_common, @function
 interrupt_common:
+    testb $3, 24(%rsp)         /* the interrupted cs (above vector, error code, rip) */
+    jnz user_interrupt_common
+interrupt_common_kernel:
     pushq %rax
     pushq %rbx
     pushq %rcx
@@ -66,7 +72,11 @@ interrupt_stub_\vector:
     pushq $0
     .endif
     pushq $\vector
+    .if (\vector == 2) || (\vector == 8) || (\vector == 18)
+    jmp interrupt_common_kernel
+    .else
     jmp interrupt_common
+    .endif
     .size interrupt_stub_\vector, . - interrupt_stub_\vector
 .endr
 

@@ -7,6 +7,7 @@
 
 enum {
     VECTOR_DIVIDE = 0,
+    VECTOR_NMI = 2,
     VECTOR_BREAKPOINT = 3,
     VECTOR_INVALID_OPCODE = 6,
     VECTOR_GENERAL_PROTECTION = 13,
@@ -105,12 +106,33 @@ static enum platform_fault_kind fault_kind(uint64_t vector)
     }
 }
 
+/* Print the last line about a fatal exception and halt. */
+static _Noreturn void fatal_exception(const struct interrupt_frame *frame, bool user_mode)
+{
+    console_print("x86: fatal ");
+    console_print(exception_names[frame->vector]);
+    console_print(user_mode ? " in user mode at rip " : " at rip ");
+    console_print_hex(frame->rip, 16);
+    console_print(" ");
+    console_print_symbol(frame->rip);
+    console_print(", halting\n");
+    platform_halt();
+}
+
 /*
- * An exception: describe it to core_fault(); on FATAL print a last line and
- * halt, on RESUME return to retry the instruction.
+ * An exception in kernel mode: describe it to core_fault(); on FATAL print
+ * a last line and halt, on RESUME return to retry the instruction. The
+ * exceptions on IST stacks (NMI, double fault, machine check) come here
+ * from user mode too; they cannot reach the Core as user faults (they are
+ * not on the thread's stack), and only an NMI is survivable.
  */
 static void handle_exception(struct interrupt_frame *frame)
 {
+    if ((frame->cs & 3) == 3) {
+        if (frame->vector == VECTOR_NMI)
+            return;
+        fatal_exception(frame, true);
+    }
     struct x86_fault_record record = {
         .frame = frame,
         .cr2 = read_cr2(),
@@ -126,29 +148,58 @@ static void handle_exception(struct interrupt_frame *frame)
         /* The {rbp, rip} record interrupt_common put just below the frame:
          * the backtrace then starts with the faulting function itself. */
         .frame_pointer = (uintptr_t)frame - 2 * sizeof(uint64_t),
-        .user_mode = (frame->cs & 3) == 3,
+        .user_mode = false,
         .backend_frame = &record,
     };
     if (core_fault(&fault) == PLATFORM_FAULT_RESUME)
         return;
-    console_print("x86: fatal ");
-    console_print(exception_names[frame->vector]);
-    console_print(" at rip ");
-    console_print_hex(frame->rip, 16);
-    console_print(" ");
-    console_print_symbol(frame->rip);
-    console_print(", halting\n");
-    platform_halt();
+    fatal_exception(frame, false);
 }
 
-/* Called by interrupt_common for every vector 0..47, interrupts disabled. */
-void x86_interrupt_dispatch(struct interrupt_frame *frame)
+/* See x86.h. */
+void interrupt_user_exception(struct user_registers *registers, uint64_t vector,
+                              uint64_t error_code)
 {
-    if (frame->vector < EXCEPTION_COUNT) {
-        handle_exception(frame);
+    /* The register dump reads an interrupt frame: give it a copy. */
+    struct interrupt_frame frame = {
+        .r15 = registers->r15, .r14 = registers->r14, .r13 = registers->r13,
+        .r12 = registers->r12, .r11 = registers->r11, .r10 = registers->r10,
+        .r9 = registers->r9, .r8 = registers->r8, .rbp = registers->rbp,
+        .rdi = registers->rdi, .rsi = registers->rsi, .rdx = registers->rdx,
+        .rcx = registers->rcx, .rbx = registers->rbx, .rax = registers->rax,
+        .vector = vector, .error_code = error_code,
+        .rip = registers->rip, .cs = registers->cs, .rflags = registers->rflags,
+        .rsp = registers->rsp, .ss = registers->ss,
+    };
+    struct x86_fault_record record = {
+        .frame = &frame,
+        .cr2 = read_cr2(),
+        .cr3 = read_cr3(),
+    };
+    struct platform_fault fault = {
+        .kind = fault_kind(vector),
+        .vector = (unsigned)vector,
+        .error_code = error_code,
+        .address = vector == VECTOR_PAGE_FAULT ? record.cr2 : 0,
+        .instruction_pointer = registers->rip,
+        .stack_pointer = registers->rsp,
+        /* User frames are never walked; a misaligned pointer stops a walk at
+           once (0 would mean "walk the kernel stack from here"). */
+        .frame_pointer = 1,
+        .user_mode = true,
+        .user_registers = registers,
+        .backend_frame = &record,
+    };
+    platform_irq_enable();
+    if (core_fault(&fault) == PLATFORM_FAULT_RESUME)
         return;
-    }
-    unsigned irq = (unsigned)frame->vector - IRQ_VECTOR_BASE;
+    fatal_exception(&frame, true);
+}
+
+/* See x86.h. */
+void interrupt_handle_irq(uint64_t vector)
+{
+    unsigned irq = (unsigned)vector - IRQ_VECTOR_BASE;
     if (irq >= IRQ_COUNT || !pic_acknowledge(irq))
         return;
     interrupts_delivered++;
@@ -156,6 +207,15 @@ void x86_interrupt_dispatch(struct interrupt_frame *frame)
         clock_handle_timer_interrupt();
     else if (irq == IRQ_SERIAL)
         serial_handle_interrupt();
+}
+
+/* Called by interrupt_common for every vector 0..47 taken in kernel mode, interrupts disabled. */
+void x86_interrupt_dispatch(struct interrupt_frame *frame)
+{
+    if (frame->vector < EXCEPTION_COUNT)
+        handle_exception(frame);
+    else
+        interrupt_handle_irq(frame->vector);
 }
 
 /* Print "name value" with a 16-digit hexadecimal value. */

@@ -35,7 +35,21 @@
 #define SELECTOR_USER_CODE64 0x28
 #define SELECTOR_TSS 0x30
 
+#define RFLAGS_CARRY (1ull << 0)
+#define RFLAGS_ALWAYS_ONE (1ull << 1)
+#define RFLAGS_PARITY (1ull << 2)
+#define RFLAGS_ADJUST (1ull << 4)
+#define RFLAGS_ZERO (1ull << 6)
+#define RFLAGS_SIGN (1ull << 7)
+#define RFLAGS_TRAP (1ull << 8)
 #define RFLAGS_INTERRUPT_ENABLE (1ull << 9)
+#define RFLAGS_DIRECTION (1ull << 10)
+#define RFLAGS_OVERFLOW (1ull << 11)
+#define RFLAGS_IO_PRIVILEGE (3ull << 12)
+#define RFLAGS_NESTED_TASK (1ull << 14)
+#define RFLAGS_RESUME (1ull << 16)
+#define RFLAGS_ALIGNMENT_CHECK (1ull << 18)
+#define RFLAGS_ID (1ull << 21)
 
 /*
  * The registers the interrupt entry stubs save, lowest address first.
@@ -99,6 +113,59 @@ static inline void write_cr3(uint64_t value)
 static inline void invalidate_page(uintptr_t virtual_address)
 {
     __asm__ volatile("invlpg (%0)" : : "r"(virtual_address) : "memory");
+}
+
+static inline uint64_t read_cr0(void)
+{
+    uint64_t value;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(value));
+    return value;
+}
+
+static inline void write_cr0(uint64_t value)
+{
+    __asm__ volatile("mov %0, %%cr0" : : "r"(value) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+    uint64_t value;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(value));
+    return value;
+}
+
+static inline void write_cr4(uint64_t value)
+{
+    __asm__ volatile("mov %0, %%cr4" : : "r"(value) : "memory");
+}
+
+static inline uint64_t read_msr(uint32_t msr)
+{
+    uint32_t low, high;
+    __asm__ volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(msr));
+    return ((uint64_t)high << 32) | low;
+}
+
+static inline void write_msr(uint32_t msr, uint64_t value)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+                     : "memory");
+}
+
+#define MSR_EFER 0xc0000080u
+#define MSR_STAR 0xc0000081u
+#define MSR_LSTAR 0xc0000082u
+#define MSR_CSTAR 0xc0000083u
+#define MSR_FMASK 0xc0000084u
+#define MSR_FS_BASE 0xc0000100u
+#define MSR_GS_BASE 0xc0000101u
+#define MSR_KERNEL_GS_BASE 0xc0000102u
+#define EFER_SYSCALL_ENABLE (1ull << 0)
+
+/* True when address is canonical (bits 63..47 all equal). */
+static inline bool address_is_canonical(uint64_t address)
+{
+    return (uint64_t)((int64_t)(address << 16) >> 16) == address;
 }
 
 static inline uint64_t read_time_stamp_counter(void)
@@ -185,6 +252,86 @@ bool paging_kernel_range_is_mapped(uintptr_t address, size_t length);
 
 /* context_switch.S: first code of a new context (entry in r12, argument in r13). */
 void context_start_trampoline(void);
+/*
+ * context_switch.S: push the callee-saved registers and rflags, store the
+ * stack pointer in *save_stack_pointer, load next_stack_pointer and pop the
+ * same frame there. Returns when someone switches back.
+ */
+void context_switch_stacks(uintptr_t *save_stack_pointer, uintptr_t next_stack_pointer);
+
+/*
+ * The bookkeeping of a context created by platform_context_create(), at
+ * the top of its stack (platform_context.backend points to it). Just below
+ * it lies the thread's struct user_registers frame: the top of the kernel
+ * stack for entries from user mode (TSS.rsp0 and the SYSCALL stack point
+ * at its fs_base field, so the CPU's interrupt frame lands on the rip..ss
+ * fields), and below that the kernel stack proper.
+ */
+struct context_record {
+    uint8_t fpu_state[PLATFORM_FPU_STATE_SIZE]; /* FXSAVE image while not loaded */
+} __attribute__((aligned(64)));
+
+/* The user-register frame just below record. */
+static inline struct user_registers *context_record_user_frame(struct context_record *record)
+{
+    return (struct user_registers *)record - 1;
+}
+
+/* What TSS.rsp0 and the SYSCALL entry load for record's thread (16-byte aligned). */
+static inline uintptr_t context_record_kernel_stack_top(struct context_record *record)
+{
+    return (uintptr_t)&context_record_user_frame(record)->fs_base;
+}
+
+/* context.c: the record of the running context, NULL for one created elsewhere (boot). */
+struct context_record *context_running_record(void);
+
+/* cpu.c: control registers (FPU/SSE, SMEP/SMAP), FPU, SYSCALL. Boot, interrupts off. */
+void cpu_initialize(void);
+
+/* fpu.c: the FPU/SSE state of contexts (lazy: the registers belong to one record at a time). */
+void fpu_initialize(void);
+/* Give record a clean image (new context); forget it if its old incarnation owned the registers. */
+void fpu_context_prepare(struct context_record *record);
+/* Make the registers hold next's state (saving the current owner's first). Interrupts off. */
+void fpu_switch_to(struct context_record *next);
+/* record is going away: the registers no longer belong to anyone. */
+void fpu_context_forget(struct context_record *record);
+
+/* user_mode.c: SYSCALL MSRs and segment bases. Boot, interrupts off. */
+void user_mode_initialize(void);
+/* Stack the SYSCALL entry switches to (the running user thread's frame). */
+void user_mode_set_kernel_stack(uintptr_t stack_top);
+/*
+ * The fs_base/gs_base the CPU runs with now, stored in registers on every
+ * entry from user mode (also notices a user that loaded a segment selector).
+ */
+void user_mode_capture_segment_bases(struct user_registers *registers);
+/*
+ * The common way back to user mode for registers (the thread's frame):
+ * calls core_return_to_user() first when call_core is true (interrupts on),
+ * reports a state the CPU cannot load (non-canonical rip, fs_base or
+ * gs_base) as a general-protection fault, sanitises rflags and selectors,
+ * loads the segment bases and returns with interrupts disabled; true when
+ * SYSRET can resume exactly registers.
+ */
+bool user_mode_return_prepare(struct user_registers *registers, bool call_core);
+
+/*
+ * interrupts.c: an exception taken in user mode (vector < 32): describe it
+ * to core_fault() (user_mode, user_registers = registers) with interrupts
+ * enabled; returns on RESUME with interrupts enabled, halts on FATAL.
+ * Called with interrupts off.
+ */
+void interrupt_user_exception(struct user_registers *registers, uint64_t vector,
+                              uint64_t error_code);
+/* interrupts.c: deliver IRQ vector to its device handler. Interrupts off. */
+void interrupt_handle_irq(uint64_t vector);
+
+/* user_entry.S */
+void syscall_entry(void);
+void syscall_compat_entry(void);
+_Noreturn void user_enter_frame(struct user_registers *frame);
 
 /* The table generated by tools/gen_ksyms.py (kernel_symbols.S). */
 extern const uint64_t kernel_symbol_addresses[];

@@ -10,12 +10,14 @@
 #include "initramfs/initramfs.h"
 #include "procfs/procfs.h"
 #include "tmpfs/tmpfs.h"
+#include "tty/tty.h"
 
 static int (*const builtin_registrations[])(void) = {
     tmpfs_service_register,
     devfs_service_register,
     procfs_service_register,
     initramfs_service_register,
+    tty_service_register,
 };
 
 int services_register_builtin(void)

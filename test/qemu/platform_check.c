@@ -8,8 +8,11 @@
  * control, clock and one-shot timer, contexts, address spaces, W^X and the
  * absence of an identity map (each fault is provoked in its own context;
  * core_fault() records it and switches back), and backtraces of corrupt
- * chains. Prints "platform-check summary: N passed, M failed" and powers off
- * with the failure count.
+ * chains; then user mode (platform_check_user.S): SYSCALL arguments and
+ * results, the SYSRET and IRET returns, FS base and FPU state across
+ * context switches, user faults, and a timer interrupt taken in user mode.
+ * Prints "platform-check summary: N passed, M failed" and powers off with
+ * the failure count.
  */
 #include <rk/errno.h>
 #include <rk/platform.h>
@@ -94,10 +97,18 @@ void core_frame_free(paddr_t frame)
 static volatile unsigned timer_interrupts;
 static volatile uint64_t timer_interrupt_time;
 
+static volatile bool spin_waiting_for_timer;
+
+/*
+ * Count the interrupt. While the user-mode timer check waits for a tick
+ * that lands in user mode, re-arm: a tick may also land in the kernel.
+ */
 void core_timer_interrupt(void)
 {
     timer_interrupts++;
     timer_interrupt_time = platform_clock_ns();
+    if (spin_waiting_for_timer)
+        platform_timer_arm(timer_interrupt_time + 2 * MILLISECOND);
 }
 
 void core_console_input(void)
@@ -110,12 +121,17 @@ static struct platform_fault last_fault;
 static unsigned faults_seen;
 static uint8_t fault_stack[CONTEXT_STACK_SIZE] __attribute__((aligned(16)));
 
+static enum platform_fault_action user_fault(const struct platform_fault *fault);
+
 /*
- * Record the fault. A breakpoint resumes (int3 is a trap); anything else
- * abandons the faulting context and resumes the check's main context.
+ * Record the fault. A user-mode fault goes to user_fault(). A breakpoint
+ * resumes (int3 is a trap); anything else abandons the faulting context
+ * and resumes the check's main context.
  */
 enum platform_fault_action core_fault(const struct platform_fault *fault)
 {
+    if (fault->user_mode)
+        return user_fault(fault);
     last_fault = *fault;
     faults_seen++;
     if (fault->kind == PLATFORM_FAULT_BREAKPOINT)
@@ -273,6 +289,31 @@ static void check_contexts(void)
     CHECK(thread_resumptions == 2);
 }
 
+#define CR4_SMEP (1ul << 20)
+#define CR4_SMAP (1ul << 21)
+
+/* The CPU's CR4 (SMEP/SMAP state). */
+static uint64_t read_cr4(void)
+{
+    uint64_t value;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(value));
+    return value;
+}
+
+/* Allow kernel access to user pages while SMAP is on (only this test does that). */
+static void user_access_begin(void)
+{
+    if (read_cr4() & CR4_SMAP)
+        __asm__ volatile("stac" : : : "memory");
+}
+
+/* End of user_access_begin(). */
+static void user_access_end(void)
+{
+    if (read_cr4() & CR4_SMAP)
+        __asm__ volatile("clac" : : : "memory");
+}
+
 /* Map, translate, protect, unmap and their errors in a user space and the kernel area. */
 static void check_address_spaces(void)
 {
@@ -298,7 +339,9 @@ static void check_address_spaces(void)
     CHECK(platform_translate(&space, platform_user_address_end(), NULL, NULL) == -EINVAL);
 
     platform_address_space_activate(&space);
+    user_access_begin();
     *(volatile uint32_t *)USER_PAGE = 0xfeedface;
+    user_access_end();
     CHECK(*(volatile uint32_t *)platform_phys_to_virt(frame) == 0xfeedface);
     CHECK(platform_protect(&space, USER_PAGE, PLATFORM_PROT_WRITE | PLATFORM_PROT_USER) == 0);
     CHECK(platform_translate(&space, USER_PAGE, NULL, &prot) == 0);
@@ -433,6 +476,509 @@ static void check_backtraces(void)
     CHECK(platform_backtrace(0, trace, 0) == 0);
 }
 
+/* ------------------------------------------------------------ user mode */
+
+#define USER_CODE 0x400000ul
+#define USER_STACK_BASE 0x500000ul
+#define USER_STACK_PAGES 4
+#define USER_STACK_TOP_A 0x502000ul
+#define USER_STACK_TOP_B 0x504000ul
+#define USER_DATA 0x600000ul
+#define USER_LAZY_PAGE 0x700000ul
+#define USER_TLS_A (USER_DATA + 0x100)
+#define USER_TLS_B (USER_DATA + 0x200)
+#define USER_PATTERN_A (USER_DATA + 0x400)
+#define USER_PATTERN_B (USER_DATA + 0x440)
+#define USER_CODE_SELECTOR 0x2bu
+#define USER_DATA_SELECTOR 0x23u
+#define NON_CANONICAL 0x0000800000000000ul
+#define RFLAGS_INTERRUPT_ENABLE 0x200u
+#define FXSAVE_MXCSR 24
+#define FXSAVE_XMM0 160
+#define FXSAVE_XMM_END 416
+#define PAGE_FAULT_USER 0x4
+#define USER_FAULT_RECORDS 16
+
+/* The test Core's syscall numbers (platform_check_user.S uses the same). */
+enum {
+    SYSCALL_ARCH_PRCTL = 158,
+    ARCH_SET_FS = 0x1002,
+    SYSCALL_REPORT = 1000,
+    SYSCALL_ECHO = 1001,
+    SYSCALL_REDIRECT = 1002,
+    SYSCALL_UNLOADABLE = 1003,
+    SYSCALL_YIELD = 1004,
+    SYSCALL_FPU_EXCHANGE = 1005,
+    SYSCALL_FPU_RESET = 1006,
+    SYSCALL_NOTHING = 1007,
+    NOTHING_ROUNDS = 100000, /* platform_check_user.S's user_nothing_program */
+};
+
+/* platform_check_user.S */
+extern const char user_programs_start[], user_programs_end[];
+extern const char user_syscall_program[], user_syscall_return[], user_redirect_program[];
+extern const char user_switch_program[], user_spin_program[], user_spin_loop[];
+extern const char user_spin_loop_end[], user_fault_program[], user_fault_write[];
+extern const char user_fault_invalid_opcode[], user_fault_after_breakpoint[];
+extern const char user_nothing_program[];
+
+/* A kernel context that enters user mode with start. */
+struct user_thread {
+    struct platform_context context;
+    struct user_registers start;
+    bool reported;
+    uint64_t report;
+};
+
+static uint8_t user_kernel_stacks[2][CONTEXT_STACK_SIZE] __attribute__((aligned(16)));
+static struct user_thread user_threads[2];
+static struct user_thread *running_user_thread;
+static struct platform_address_space user_space;
+static paddr_t user_data_frame;
+
+/* What the test Core saw. */
+static struct user_registers echo_first, preempted_registers;
+static unsigned echo_count, syscalls_with_interrupts_off, fpu_exchange_result;
+static unsigned return_to_user_count, returns_with_interrupts_off;
+static struct platform_fault user_faults[USER_FAULT_RECORDS];
+static struct user_registers user_fault_registers[USER_FAULT_RECORDS];
+static unsigned user_fault_count, user_faults_with_interrupts_off;
+static bool resumed_after_preemption;
+
+/* The user address of a label in platform_check_user.S. */
+static uintptr_t user_address(const char *label)
+{
+    return USER_CODE + (uintptr_t)(label - user_programs_start);
+}
+
+/* Kernel-side address of the user data page's byte at user address. */
+static uint8_t *user_data(uintptr_t address)
+{
+    return (uint8_t *)platform_phys_to_virt(user_data_frame) + (address - USER_DATA);
+}
+
+/* Entry of a user thread's kernel context. */
+static void user_thread_entry(void *argument)
+{
+    struct user_thread *thread = argument;
+    platform_user_enter(&thread->start);
+}
+
+/* Prepare thread index to run program with the given stack and rdi/rsi/rdx. */
+static struct user_thread *user_thread_start(unsigned index, const char *program,
+                                             uintptr_t stack_top, uint64_t rdi, uint64_t rsi,
+                                             uint64_t rdx)
+{
+    struct user_thread *thread = &user_threads[index];
+    memset(thread, 0, sizeof(*thread));
+    platform_user_registers_init(&thread->start, user_address(program), stack_top);
+    thread->start.rdi = rdi;
+    thread->start.rsi = rsi;
+    thread->start.rdx = rdx;
+    platform_context_create(&thread->context, user_kernel_stacks[index], CONTEXT_STACK_SIZE,
+                            user_thread_entry, thread);
+    return thread;
+}
+
+/* Run thread until it reports, yields or is preempted. */
+static void user_thread_run(struct user_thread *thread)
+{
+    running_user_thread = thread;
+    platform_context_switch(&main_context, &thread->context);
+    running_user_thread = NULL;
+    CHECK(!platform_irq_enabled());
+}
+
+/* From the running user thread's kernel side: back to main until it resumes us. */
+static void user_thread_pause(void)
+{
+    struct user_thread *thread = running_user_thread;
+    irq_flags_t flags = platform_irq_save();
+    platform_context_switch(&thread->context, &main_context);
+    platform_irq_restore(flags);
+}
+
+/* The thread reported success; otherwise print the number of its failing user check. */
+static void check_report(const struct user_thread *thread, int line)
+{
+    check(thread->reported && thread->report == 0, "user program reported success", line);
+    if (thread->reported && thread->report != 0) {
+        print("platform-check: user check ");
+        print_number(thread->report);
+        print(" failed\n");
+    }
+}
+
+/* Save the live FPU state, check it against the thread's pattern, load a changed one. */
+static unsigned fpu_exchange(const struct user_registers *registers)
+{
+    uint8_t image[PLATFORM_FPU_STATE_SIZE] __attribute__((aligned(16)));
+    uint8_t unaligned[PLATFORM_FPU_STATE_SIZE + 16] __attribute__((aligned(16)));
+    const uint8_t *pattern = user_data(registers->rdi);
+    uint32_t mxcsr;
+    platform_fpu_save(image);
+    platform_fpu_save(unaligned + 1);
+    memcpy(&mxcsr, image + FXSAVE_MXCSR, sizeof(mxcsr));
+    if (memcmp(image + FXSAVE_XMM0, pattern, 16) != 0)
+        return 1;
+    if (mxcsr != registers->rsi)
+        return 2;
+    if (memcmp(unaligned + 1, image, FXSAVE_XMM_END) != 0)
+        return 3;
+    memcpy(image + FXSAVE_XMM0 + 2 * 16, pattern + 16, 16); /* xmm2 */
+    mxcsr |= 0xffff0000u;                                     /* reserved: would #GP */
+    memcpy(image + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+    platform_fpu_restore(image);
+    return 0;
+}
+
+/* Upcall: the test Core's syscalls. */
+void core_syscall(struct user_registers *registers)
+{
+    if (!platform_irq_enabled())
+        syscalls_with_interrupts_off++;
+    switch (registers->orig_rax) {
+    case SYSCALL_REPORT:
+        running_user_thread->reported = true;
+        running_user_thread->report = registers->rdi;
+        user_thread_pause();
+        platform_halt(); /* never resumed */
+    case SYSCALL_ECHO:
+        if (echo_count++ == 0)
+            echo_first = *registers;
+        registers->rax = 0x123456789aul;
+        break;
+    case SYSCALL_REDIRECT: /* what a signal delivery does */
+        registers->rip = registers->rdi;
+        registers->rax = 77;
+        registers->rcx = 0x1111;
+        registers->r11 = 0x2222;
+        registers->rflags = 0x3001; /* IOPL 3, IF clear, CF: must be made safe */
+        break;
+    case SYSCALL_UNLOADABLE:
+        registers->rip = NON_CANONICAL;
+        registers->fs_base = NON_CANONICAL + PAGE_SIZE;
+        break;
+    case SYSCALL_ARCH_PRCTL:
+        if (registers->rdi == ARCH_SET_FS) {
+            registers->fs_base = registers->rsi;
+            registers->rax = 0;
+        } else {
+            registers->rax = (uint64_t)-EINVAL;
+        }
+        break;
+    case SYSCALL_YIELD:
+        user_thread_pause();
+        registers->rax = 0;
+        break;
+    case SYSCALL_FPU_EXCHANGE:
+        fpu_exchange_result = fpu_exchange(registers);
+        registers->rax = fpu_exchange_result;
+        break;
+    case SYSCALL_FPU_RESET:
+        platform_fpu_reset();
+        registers->rax = 0;
+        break;
+    case SYSCALL_NOTHING:
+        registers->rax = 0;
+        break;
+    default:
+        registers->rax = (uint64_t)-ENOSYS;
+        break;
+    }
+}
+
+/*
+ * Upcall: before every return to user mode. The first return from an
+ * interrupt after the spin test armed the timer sets rax (ending the
+ * spin) and preempts the thread: main runs, then resumes it.
+ */
+void core_return_to_user(struct user_registers *registers)
+{
+    return_to_user_count++;
+    if (!platform_irq_enabled())
+        returns_with_interrupts_off++;
+    if (spin_waiting_for_timer && timer_interrupts > 0 && registers->orig_rax == (uint64_t)-1) {
+        spin_waiting_for_timer = false;
+        preempted_registers = *registers;
+        registers->rax = 1;
+        user_thread_pause();
+        resumed_after_preemption = true;
+    }
+}
+
+/*
+ * A fault in user mode: record it; map the lazy page and retry, resume
+ * after a breakpoint, and resume anything else at r12 (as a signal handler
+ * would), clearing an unloadable fs_base.
+ */
+static enum platform_fault_action user_fault(const struct platform_fault *fault)
+{
+    unsigned index = user_fault_count++;
+    if (!platform_irq_enabled())
+        user_faults_with_interrupts_off++;
+    if (index < USER_FAULT_RECORDS) {
+        user_faults[index] = *fault;
+        if (fault->user_registers != NULL)
+            user_fault_registers[index] = *fault->user_registers;
+    }
+    struct user_registers *registers = fault->user_registers;
+    if (registers == NULL)
+        return PLATFORM_FAULT_FATAL;
+    if (fault->kind == PLATFORM_FAULT_PAGE && fault->address == USER_LAZY_PAGE) {
+        paddr_t frame = core_frame_alloc();
+        if (frame == PADDR_INVALID ||
+            platform_map(&user_space, USER_LAZY_PAGE, frame,
+                         PLATFORM_PROT_READ | PLATFORM_PROT_WRITE | PLATFORM_PROT_USER) != 0)
+            return PLATFORM_FAULT_FATAL;
+        return PLATFORM_FAULT_RESUME;
+    }
+    if (fault->kind == PLATFORM_FAULT_BREAKPOINT)
+        return PLATFORM_FAULT_RESUME;
+    registers->rip = registers->r12;
+    if (!((registers->fs_base >> 47) == 0 || (registers->fs_base >> 47) == 0x1ffff))
+        registers->fs_base = 0;
+    return PLATFORM_FAULT_RESUME;
+}
+
+/* The initial user state. */
+static void check_user_registers_init(void)
+{
+    struct user_registers registers;
+    memset(&registers, 0xff, sizeof(registers));
+    platform_user_registers_init(&registers, 0x401000, 0x7ff000);
+    CHECK(registers.rip == 0x401000 && registers.rsp == 0x7ff000);
+    CHECK(registers.cs == USER_CODE_SELECTOR && registers.ss == USER_DATA_SELECTOR);
+    CHECK(registers.rflags == 0x202);
+    CHECK(registers.rax == 0 && registers.rdi == 0 && registers.r15 == 0 && registers.orig_rax == 0);
+    CHECK(registers.fs_base == 0 && registers.gs_base == 0 && registers.gs == 0);
+}
+
+/* Arguments, result, rcx/r11 as on Linux, preserved registers (the SYSRET path). */
+static void check_user_syscalls(void)
+{
+    unsigned returns_before = return_to_user_count;
+    struct user_thread *thread =
+        user_thread_start(0, user_syscall_program, USER_STACK_TOP_A, 0, 0, 0);
+    user_thread_run(thread);
+    check_report(thread, __LINE__);
+    CHECK(echo_count == 2);
+    CHECK(echo_first.orig_rax == SYSCALL_ECHO && echo_first.rax == SYSCALL_ECHO);
+    CHECK(echo_first.rdi == 11 && echo_first.rsi == 12 && echo_first.rdx == 13);
+    CHECK(echo_first.r10 == 14 && echo_first.r8 == 15 && echo_first.r9 == 16);
+    CHECK(echo_first.rbx == 0x0b0b0b0b && echo_first.rbp == 0x0c0c0c0c);
+    CHECK(echo_first.r13 == 0x0d0d0d0d && echo_first.r14 == 0x0e0e0e0e && echo_first.r15 == 0x0f0f0f0f);
+    CHECK(echo_first.rip == user_address(user_syscall_return));
+    CHECK(echo_first.rcx == echo_first.rip);
+    CHECK(echo_first.r11 == echo_first.rflags && (echo_first.rflags & RFLAGS_INTERRUPT_ENABLE));
+    CHECK(echo_first.r11 == echo_first.r12); /* the user's own pushfq */
+    CHECK(echo_first.cs == USER_CODE_SELECTOR && echo_first.ss == USER_DATA_SELECTOR);
+    CHECK(echo_first.rsp == USER_STACK_TOP_A);
+    CHECK(echo_first.fs_base == 0 && echo_first.gs_base == 0);
+    CHECK(return_to_user_count == returns_before + 2); /* the report never returns */
+    CHECK(syscalls_with_interrupts_off == 0 && returns_with_interrupts_off == 0);
+}
+
+/* Registers changed by the Core (IRET path), and a state the CPU cannot load. */
+static void check_user_redirect(void)
+{
+    unsigned first_fault = user_fault_count;
+    struct user_thread *thread =
+        user_thread_start(0, user_redirect_program, USER_STACK_TOP_A, 0, 0, 0);
+    user_thread_run(thread);
+    check_report(thread, __LINE__);
+    CHECK(user_fault_count == first_fault + 1);
+    const struct platform_fault *fault = &user_faults[first_fault];
+    CHECK(fault->kind == PLATFORM_FAULT_GENERAL_PROTECTION && fault->vector == 13);
+    CHECK(fault->user_mode && fault->instruction_pointer == NON_CANONICAL);
+}
+
+/* FS base and FPU state of two user threads across context switches. */
+static void check_user_context_switches(void)
+{
+    *(uint64_t *)user_data(USER_TLS_A) = USER_TLS_A;
+    *(uint64_t *)user_data(USER_TLS_B) = USER_TLS_B;
+    for (unsigned index = 0; index < 16; index++) {
+        user_data(USER_PATTERN_A)[index] = (uint8_t)(0x10 + index);
+        user_data(USER_PATTERN_A)[16 + index] = 0x5a;
+        user_data(USER_PATTERN_B)[index] = (uint8_t)(0x80 + index);
+        user_data(USER_PATTERN_B)[16 + index] = (uint8_t)(0xc0 ^ index);
+    }
+    struct user_thread *first = user_thread_start(0, user_switch_program, USER_STACK_TOP_A,
+                                                  USER_TLS_A, USER_PATTERN_A, 0x7f80);
+    struct user_thread *second = user_thread_start(1, user_switch_program, USER_STACK_TOP_B,
+                                                   USER_TLS_B, USER_PATTERN_B, 0x3f80);
+    user_thread_run(first);  /* sets FS and FPU, yields */
+    CHECK(!first->reported);
+    user_thread_run(second); /* starts clean, sets its own, yields */
+    CHECK(!second->reported);
+    user_thread_run(first);
+    check_report(first, __LINE__);
+    user_thread_run(second);
+    check_report(second, __LINE__);
+    CHECK(fpu_exchange_result == 0);
+}
+
+/* Page faults, invalid opcode, breakpoint, no-execute, #GP: all reach core_fault as user faults. */
+static void check_user_faults(void)
+{
+    unsigned first = user_fault_count;
+    unsigned returns_before = return_to_user_count;
+    struct user_thread *thread =
+        user_thread_start(0, user_fault_program, USER_STACK_TOP_A, 0, 0, 0);
+    user_thread_run(thread);
+    check_report(thread, __LINE__);
+    CHECK(user_fault_count == first + 6);
+    CHECK(return_to_user_count == returns_before + 6);
+    CHECK(user_faults_with_interrupts_off == 0);
+    if (user_fault_count != first + 6 || first + 6 > USER_FAULT_RECORDS)
+        return;
+    const struct platform_fault *fault = &user_faults[first];
+    const struct user_registers *registers = &user_fault_registers[first];
+    CHECK(fault->kind == PLATFORM_FAULT_PAGE && fault->vector == 14);
+    CHECK(fault->user_mode && fault->user_registers != NULL);
+    CHECK(fault->address == USER_LAZY_PAGE);
+    CHECK((fault->error_code & 0x1f) == (PAGE_FAULT_USER | PAGE_FAULT_WRITE));
+    CHECK(fault->instruction_pointer == user_address(user_fault_write));
+    CHECK(fault->stack_pointer == USER_STACK_TOP_A);
+    CHECK(registers->rip == user_address(user_fault_write) && registers->rbx == USER_LAZY_PAGE);
+    CHECK(registers->orig_rax == (uint64_t)-1);
+    CHECK(registers->cs == USER_CODE_SELECTOR && registers->ss == USER_DATA_SELECTOR);
+    CHECK(registers->rsp == USER_STACK_TOP_A && (registers->rflags & RFLAGS_INTERRUPT_ENABLE));
+
+    fault = &user_faults[first + 1];
+    CHECK(fault->kind == PLATFORM_FAULT_INVALID_OPCODE && fault->vector == 6 && fault->user_mode);
+    CHECK(fault->instruction_pointer == user_address(user_fault_invalid_opcode));
+    fault = &user_faults[first + 2];
+    CHECK(fault->kind == PLATFORM_FAULT_BREAKPOINT && fault->vector == 3 && fault->user_mode);
+    CHECK(fault->instruction_pointer == user_address(user_fault_after_breakpoint));
+    fault = &user_faults[first + 3];
+    CHECK(fault->kind == PLATFORM_FAULT_PAGE && fault->address == USER_DATA && fault->user_mode);
+    CHECK((fault->error_code & 0x1f) ==
+          (PAGE_FAULT_PRESENT | PAGE_FAULT_USER | PAGE_FAULT_INSTRUCTION_FETCH));
+    fault = &user_faults[first + 4];
+    CHECK(fault->kind == PLATFORM_FAULT_GENERAL_PROTECTION && fault->user_mode);
+    fault = &user_faults[first + 5];
+    CHECK(fault->kind == PLATFORM_FAULT_GENERAL_PROTECTION && fault->user_mode);
+}
+
+/* A timer interrupt in user mode reaches core_return_to_user, which may switch threads. */
+static void check_user_timer(void)
+{
+    struct user_thread *thread =
+        user_thread_start(0, user_spin_program, USER_STACK_TOP_A, 0, 0, 0);
+    timer_interrupts = 0;
+    resumed_after_preemption = false;
+    spin_waiting_for_timer = true;
+    platform_timer_arm(platform_clock_ns() + 2 * MILLISECOND);
+    user_thread_run(thread); /* returns when core_return_to_user preempts it */
+    spin_waiting_for_timer = false;
+    platform_timer_disarm();
+    CHECK(!thread->reported);
+    CHECK(timer_interrupts >= 1);
+    CHECK(preempted_registers.orig_rax == (uint64_t)-1);
+    CHECK(preempted_registers.rip >= user_address(user_spin_loop) &&
+          preempted_registers.rip < user_address(user_spin_loop_end));
+    CHECK(preempted_registers.cs == USER_CODE_SELECTOR &&
+          preempted_registers.ss == USER_DATA_SELECTOR);
+    CHECK(preempted_registers.rsp == USER_STACK_TOP_A);
+    CHECK(preempted_registers.rflags & RFLAGS_INTERRUPT_ENABLE);
+    if (thread->reported)
+        return;
+    user_thread_run(thread);
+    CHECK(resumed_after_preemption);
+    check_report(thread, __LINE__);
+}
+
+/*
+ * Print the cost of an empty syscall round trip, the best of a few runs
+ * (information for tuning, not a check: the host's load shows in it).
+ */
+static void measure_user_syscalls(void)
+{
+    uint64_t best = UINT64_MAX;
+    for (unsigned run = 0; run < 5; run++) {
+        struct user_thread *thread =
+            user_thread_start(0, user_nothing_program, USER_STACK_TOP_A, 0, 0, 0);
+        uint64_t start = platform_clock_ns();
+        user_thread_run(thread);
+        uint64_t elapsed = platform_clock_ns() - start;
+        check_report(thread, __LINE__);
+        if (elapsed < best)
+            best = elapsed;
+    }
+    print("platform-check: empty syscall round trip ");
+    print_number(best / NOTHING_ROUNDS);
+    print(" ns\n");
+}
+
+static void execute_user_page(void) { ((void (*volatile)(void))USER_CODE)(); }
+static void read_user_page(void) { (void)*(volatile uint64_t *volatile)USER_DATA; }
+
+/* With SMEP/SMAP on, the kernel can neither run nor touch user pages. */
+static void check_supervisor_protections(void)
+{
+    uint64_t cr4 = read_cr4();
+    print((cr4 & CR4_SMEP) ? "platform-check: SMEP on\n" : "platform-check: no SMEP\n");
+    print((cr4 & CR4_SMAP) ? "platform-check: SMAP on\n" : "platform-check: no SMAP\n");
+    if (cr4 & CR4_SMEP)
+        check_page_fault(execute_user_page, USER_CODE,
+                         PAGE_FAULT_PRESENT | PAGE_FAULT_INSTRUCTION_FETCH);
+    if (cr4 & CR4_SMAP)
+        check_page_fault(read_user_page, USER_DATA, PAGE_FAULT_PRESENT);
+}
+
+/* Map page va to a fresh frame in the user space; returns the frame. */
+static paddr_t user_page_map(uintptr_t va, unsigned prot)
+{
+    paddr_t frame = core_frame_alloc();
+    CHECK(frame != PADDR_INVALID);
+    CHECK(platform_map(&user_space, va, frame, prot | PLATFORM_PROT_USER) == 0);
+    return frame;
+}
+
+/* Unmap page va from the user space and free its frame. */
+static void user_page_unmap(uintptr_t va)
+{
+    paddr_t frame = PADDR_INVALID;
+    CHECK(platform_unmap(&user_space, va, &frame) == 0);
+    if (frame != PADDR_INVALID)
+        core_frame_free(frame);
+}
+
+/* User mode on real hardware paths: every check above in one user address space. */
+static void check_user_mode(void)
+{
+    long frames_before = frames_in_use;
+    size_t program_size = (size_t)(user_programs_end - user_programs_start);
+    CHECK(program_size > 0 && program_size <= PAGE_SIZE);
+    CHECK(platform_address_space_create(&user_space) == 0);
+    paddr_t code = user_page_map(USER_CODE, PLATFORM_PROT_READ | PLATFORM_PROT_EXEC);
+    memcpy(platform_phys_to_virt(code), user_programs_start, program_size);
+    for (unsigned page = 0; page < USER_STACK_PAGES; page++)
+        user_page_map(USER_STACK_BASE + page * PAGE_SIZE, PLATFORM_PROT_READ | PLATFORM_PROT_WRITE);
+    user_data_frame = user_page_map(USER_DATA, PLATFORM_PROT_READ | PLATFORM_PROT_WRITE);
+    platform_address_space_activate(&user_space);
+
+    check_user_registers_init();
+    check_user_syscalls();
+    check_user_redirect();
+    check_user_context_switches();
+    check_user_faults();
+    check_user_timer();
+    check_supervisor_protections();
+    measure_user_syscalls();
+
+    platform_address_space_activate(platform_address_space_kernel());
+    user_page_unmap(USER_CODE);
+    for (unsigned page = 0; page < USER_STACK_PAGES; page++)
+        user_page_unmap(USER_STACK_BASE + page * PAGE_SIZE);
+    user_page_unmap(USER_DATA);
+    user_page_unmap(USER_LAZY_PAGE);
+    platform_address_space_destroy(&user_space);
+    CHECK(frames_in_use == frames_before);
+}
+
 _Noreturn void kernel_main(const struct boot_info *info)
 {
     print("platform-check: starting\n");
@@ -443,6 +989,7 @@ _Noreturn void kernel_main(const struct boot_info *info)
     check_address_spaces();
     check_faults();
     check_backtraces();
+    check_user_mode();
     char buffer[4];
     CHECK(platform_console_read(buffer, sizeof(buffer)) == 0);
     print("platform-check summary: ");

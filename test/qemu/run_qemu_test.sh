@@ -68,7 +68,12 @@ if [ "$case_name" = initrd-tree ]; then
 fi
 
 echo "# $qemu -kernel $kernel ${initrd_arguments[*]} -append \"$append\" (timeout ${timeout_seconds}s)"
-timeout "$timeout_seconds" "$qemu" -machine pc,accel=tcg -m 256M -nographic -no-reboot \
+# RK_QEMU_CPU (e.g. max, for SMEP/SMAP) picks the CPU model; QEMU's default otherwise.
+cpu_arguments=()
+if [ -n "${RK_QEMU_CPU:-}" ]; then
+  cpu_arguments=(-cpu "$RK_QEMU_CPU")
+fi
+timeout "$timeout_seconds" "$qemu" -machine pc,accel=tcg "${cpu_arguments[@]}" -m 256M -nographic -no-reboot \
   -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
   -kernel "$kernel" "${initrd_arguments[@]}" -append "$append" </dev/null >"$raw_log" 2>&1
 status=$?

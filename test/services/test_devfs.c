@@ -130,11 +130,11 @@ static void readdir_lists_every_entry(void **state)
     struct directory_sink sink = { .emit = collect, .context = &listing };
     uint64_t cookie = 0;
     assert_int_equal(root->ops->readdir(root, &cookie, &sink), 0);
-    assert_int_equal(listing.count, 14);
+    assert_int_equal(listing.count, 15);
     assert_string_equal(listing.names[0], ".");
     assert_string_equal(listing.names[1], "..");
     static const char *const devices[] = { "null", "zero", "full", "random", "urandom",
-                                           "kmsg", "tty", "console" };
+                                           "kmsg", "tty", "console", "ttyS0" };
     for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
         int index = find_name(&listing, devices[i]);
         assert_true(index >= 2);
@@ -167,7 +167,7 @@ static void readdir_resumes_after_a_full_buffer(void **state)
         if (listing.accepted == 0)
             break;
     }
-    assert_int_equal(listing.count, 14);
+    assert_int_equal(listing.count, 15);
     for (unsigned i = 0; i < listing.count; i++)
         for (unsigned j = i + 1; j < listing.count; j++)
             assert_string_not_equal(listing.names[i], listing.names[j]);
@@ -184,7 +184,7 @@ static void devices_have_linux_numbers_and_modes(void **state)
     } expected[] = {
         { "null", 1, 3, 0666 },    { "zero", 1, 5, 0666 },  { "full", 1, 7, 0666 },
         { "random", 1, 8, 0666 },  { "urandom", 1, 9, 0666 }, { "kmsg", 1, 11, 0644 },
-        { "tty", 5, 0, 0666 },     { "console", 5, 1, 0600 },
+        { "tty", 5, 0, 0666 },     { "console", 5, 1, 0600 }, { "ttyS0", 4, 64, 0660 },
     };
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
         struct vnode *node = lookup(expected[i].name);
@@ -370,8 +370,12 @@ static void every_device_node_has_a_registered_driver(void **state)
             continue;
         devices++;
         uint64_t number = device_number(entry->major, entry->minor);
-        assert_ptr_equal(chardev_owner(number), devfs);
-        driver_of(entry->major, entry->minor);
+        /* The terminals (4:64, 5:0, 5:1) are served by the tty service. */
+        bool terminal = entry->major == 4 || entry->major == 5;
+        assert_non_null(chardev_owner(number));
+        assert_true((chardev_owner(number) == devfs) != terminal);
+        if (!terminal)
+            driver_of(entry->major, entry->minor);
         /* The node itself has no data path: opens go to the driver. */
         struct vnode *node = lookup(entry->name);
         char byte;
@@ -379,7 +383,7 @@ static void every_device_node_has_a_registered_driver(void **state)
         assert_int_equal(write_at(node, "x", 1, 0), -EINVAL);
         vnode_put(node);
     }
-    assert_int_equal(devices, 8);
+    assert_int_equal(devices, 9);
     /* Numbers next to devfs's are nobody's. */
     assert_null(chardev_owner(device_number(1, 4)));
     assert_null(chardev_owner(device_number(1, 10)));
@@ -393,11 +397,13 @@ static void drivers_come_and_go_with_registration(void **state)
     assert_ptr_equal(chardev_owner(device_number(1, 3)), devfs);
     devfs_drivers_unregister(devfs);
     assert_null(chardev_owner(device_number(1, 3)));
-    assert_null(chardev_owner(device_number(5, 1)));
+    assert_null(chardev_owner(device_number(1, 11)));
     devfs_drivers_unregister(devfs);   /* twice is harmless */
     assert_int_equal(devfs_drivers_register(devfs), 0);
     assert_ptr_equal(chardev_owner(device_number(1, 11)), devfs);
-    assert_ptr_equal(chardev_owner(device_number(5, 0)), devfs);
+    assert_ptr_equal(chardev_owner(device_number(1, 5)), devfs);
+    /* The terminals are the tty service's. */
+    assert_ptr_not_equal(chardev_owner(device_number(5, 0)), devfs);
 }
 
 static void null_reads_end_of_file_and_swallows_writes(void **state)
@@ -472,54 +478,6 @@ static void random_devices_fill_the_buffer(void **state)
         device_close(&device);
     }
 }
-
-static void console_and_tty_write_to_the_console(void **state)
-{
-    static const char *const names[] = { "console", "tty" };
-    for (size_t n = 0; n < 2; n++) {
-        struct device device;
-        device_open(&device, names[n], O_RDWR);
-        /* A terminal has no positions: the Core refuses lseek, pread and pwrite. */
-        assert_true(device.handle.stream);
-        hosted_console_capture_begin(false);
-        char message[1300];
-        memset(message, 'm', sizeof message);
-        memcpy(message, "devfs says hello ", 17);
-        assert_int_equal(device_write(&device, message, sizeof message), sizeof message);
-        hosted_console_capture_end();
-        size_t length;
-        const char *captured = hosted_console_captured(&length);
-        assert_int_equal(length, sizeof message);
-        assert_memory_equal(captured, message, sizeof message);
-        device_close(&device);
-    }
-}
-
-static void tty_read_returns_console_input(void **state)
-{
-    struct device tty;
-    device_open(&tty, "tty", O_RDWR);
-    assert_int_equal(hosted_console_inject("typed\n", 6), 6);
-    char buffer[32];
-    memset(buffer, 0, sizeof buffer);
-    long length = device_read(&tty, buffer, sizeof buffer);
-    assert_int_equal(length, 6);
-    assert_memory_equal(buffer, "typed\n", 6);
-    /* A buffer smaller than the input takes what fits; the rest stays queued. */
-    assert_int_equal(hosted_console_inject("abcdef", 6), 6);
-    assert_int_equal(device_read(&tty, buffer, 4), 4);
-    assert_memory_equal(buffer, "abcd", 4);
-    struct device console;
-    device_open(&console, "console", O_RDONLY | O_NONBLOCK);
-    assert_int_equal(device_read(&console, buffer, sizeof buffer), 2);
-    assert_memory_equal(buffer, "ef", 2);
-    /* Nothing pending: an O_NONBLOCK reader does not sleep. */
-    assert_int_equal(device_read(&console, buffer, sizeof buffer), -EAGAIN);
-    device_close(&console);
-    device_close(&tty);
-}
-
-/* ---------------------------------------------------------------- kmsg */
 
 static void kmsg_reads_one_record_per_read_in_linux_format(void **state)
 {
@@ -692,8 +650,6 @@ int main(void)
         DEVFS_TEST(zero_reads_zeros_and_swallows_writes),
         DEVFS_TEST(full_reads_zeros_and_refuses_writes),
         DEVFS_TEST(random_devices_fill_the_buffer),
-        DEVFS_TEST(console_and_tty_write_to_the_console),
-        DEVFS_TEST(tty_read_returns_console_input),
         DEVFS_TEST(kmsg_reads_one_record_per_read_in_linux_format),
         DEVFS_TEST(kmsg_readers_have_their_own_positions),
         DEVFS_TEST(kmsg_refuses_small_buffers_and_seeks_like_linux),

@@ -600,6 +600,7 @@ static const struct file_ops test_file_ops = {
     .stat = test_file_stat,
     .ioctl = file_stub_ioctl,
     .release = file_stub_release,
+    .poll = file_stub_poll,
 };
 
 static void fd_directory_lists_descriptors(void **state)

@@ -249,6 +249,7 @@ static const struct chardev_ops test_driver_ops = {
     .seek = test_driver_seek,
     .ioctl = test_driver_ioctl,
     .release = test_driver_release,
+    .poll = chardev_stub_poll,
 };
 
 /* A driver table with a hole (never registrable). */
@@ -258,6 +259,7 @@ static const struct chardev_ops incomplete_ops = {
     .write = chardev_stub_write,
     .seek = chardev_seek_none,
     .release = chardev_stub_release,
+    .poll = chardev_stub_poll,
 };
 
 static const int no_ops; /* a service needs some ops table; drivers' are registered by number */

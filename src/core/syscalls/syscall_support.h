@@ -150,5 +150,19 @@ long sys_mount(const uint64_t arguments[6]);
 long sys_umount2(const uint64_t arguments[6]);
 long sys_pipe(const uint64_t arguments[6]);
 long sys_pipe2(const uint64_t arguments[6]);
+/* The memory family (memory.c). */
+long sys_mmap(const uint64_t arguments[6]);
+long sys_munmap(const uint64_t arguments[6]);
+long sys_mprotect(const uint64_t arguments[6]);
+long sys_mremap(const uint64_t arguments[6]);
+long sys_madvise(const uint64_t arguments[6]);
+long sys_brk(const uint64_t arguments[6]);
+long sys_msync(const uint64_t arguments[6]);
+long sys_mincore(const uint64_t arguments[6]);
+long sys_mlock(const uint64_t arguments[6]);
+long sys_mlock2(const uint64_t arguments[6]);
+long sys_munlock(const uint64_t arguments[6]);
+long sys_mlockall(const uint64_t arguments[6]);
+long sys_munlockall(const uint64_t arguments[6]);
 
 #endif

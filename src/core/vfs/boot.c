@@ -1,6 +1,8 @@
 /*
  * boot.c — the namespace at boot: a tmpfs root, the initrd unpacked into it
- * by the loader service, then proc on /proc and devtmpfs on /dev.
+ * by the loader service (or, when the boot loader gave none, the BusyBox
+ * initramfs embedded in the kernel image), then proc on /proc and devtmpfs
+ * on /dev.
  */
 #include <rk/errno.h>
 #include <rk/gate.h>
@@ -29,6 +31,36 @@ static void mount_on(const char *type, const char *source, const char *path)
         klog(KLOG_WARNING, "boot: cannot mount %s on %s: %s", type, path, errno_name(error));
 }
 
+/*
+ * The default initramfs linked into the kernel image (tools/initramfs.py
+ * writes the .S that defines these two symbols; the x86 image links it).
+ * Weak references: an image without it (the hosted build) sees both NULL.
+ */
+extern const unsigned char embedded_initramfs_start[] __attribute__((weak));
+extern const unsigned char embedded_initramfs_end[] __attribute__((weak));
+
+/* Size in bytes of the embedded initramfs, 0 when the image has none. */
+static size_t embedded_initramfs_size(void)
+{
+    if (!embedded_initramfs_start || !embedded_initramfs_end)
+        return 0;
+    return (size_t)(embedded_initramfs_end - embedded_initramfs_start);
+}
+
+/* Unpack a cpio (newc) archive into the root through the loader service;
+ * a rejected archive keeps what was unpacked before the problem. */
+static void unpack_archive(const void *archive, size_t size)
+{
+    struct service *loader = services_lookup(SERVICE_LOADER, "initramfs");
+    if (!loader) {
+        klog(KLOG_ERROR, "boot: an initramfs to unpack but no initramfs loader is registered");
+        return;
+    }
+    int error = SERVICE_CALL(loader, struct loader_ops, unpack, archive, size);
+    if (error < 0)
+        klog(KLOG_ERROR, "boot: initrd rejected (%s); keeping what was unpacked", errno_name(error));
+}
+
 int vfs_boot(const struct boot_info *info)
 {
     int error = mount_filesystem("tmpfs", "rootfs", NULL, "");
@@ -37,16 +69,11 @@ int vfs_boot(const struct boot_info *info)
         return error;
     }
     if (info->initrd_size > 0) {
-        struct service *loader = services_lookup(SERVICE_LOADER, "initramfs");
-        if (!loader) {
-            klog(KLOG_ERROR, "boot: an initrd was given but no initramfs loader is registered");
-        } else {
-            const void *archive = platform_phys_to_virt(info->initrd_base);
-            error = SERVICE_CALL(loader, struct loader_ops, unpack, archive, info->initrd_size);
-            if (error < 0)
-                klog(KLOG_ERROR, "boot: initrd rejected (%s); keeping what was unpacked",
-                     errno_name(error));
-        }
+        unpack_archive(platform_phys_to_virt(info->initrd_base), info->initrd_size);
+    } else if (embedded_initramfs_size() > 0) {
+        klog(KLOG_INFO, "boot: no initrd given, unpacking the built-in BusyBox initramfs (%zu KiB)",
+             embedded_initramfs_size() / 1024);
+        unpack_archive(embedded_initramfs_start, embedded_initramfs_size());
     }
     mount_on("proc", "proc", "/proc");
     mount_on("devtmpfs", "devtmpfs", "/dev");

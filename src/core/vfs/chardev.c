@@ -23,6 +23,7 @@
 #include <rk/errno.h>
 #include <rk/heap.h>
 #include <rk/klog.h>
+#include <rk/poll.h>
 #include <rk/spinlock.h>
 
 #include "vfs_internal.h"
@@ -80,7 +81,8 @@ static bool region_overlaps(const struct chardev_region *region, unsigned major,
 /* True when every slot of ops is filled (the Core never calls a NULL). */
 static bool ops_complete(const struct chardev_ops *ops)
 {
-    return ops->open && ops->read && ops->write && ops->seek && ops->ioctl && ops->release;
+    return ops->open && ops->read && ops->write && ops->seek && ops->ioctl && ops->release &&
+           ops->poll;
 }
 
 /*
@@ -278,6 +280,19 @@ static long chardev_file_ioctl(struct file *file, unsigned command, uintptr_t ar
 }
 
 /*
+ * file_ops.poll (inside the owner's gate): the driver's poll; a range
+ * that went away reports an error and a hang-up (reads and writes give
+ * -EIO), so pollers do not sleep on it.
+ */
+static unsigned chardev_file_poll(struct file *file)
+{
+    struct chardev_open *open = file->private;
+    if (!open_current(open))
+        return POLLERR | POLLHUP;
+    return open->ops->poll(&open->handle);
+}
+
+/*
  * file_ops.release (inside the owner's gate): the driver's release when
  * its open succeeded, then the Core's part. The Core drops vnode and path.
  */
@@ -298,6 +313,7 @@ static const struct file_ops chardev_file_ops = {
     .stat = chardev_file_stat,
     .ioctl = chardev_file_ioctl,
     .release = chardev_file_release,
+    .poll = chardev_file_poll,
 };
 
 /*
@@ -411,6 +427,8 @@ long chardev_stub_ioctl(struct chardev_file *handle, unsigned command, uintptr_t
 }
 
 void chardev_stub_release(struct chardev_file *handle) {}
+
+unsigned chardev_stub_poll(struct chardev_file *handle) { return DEFAULT_POLLMASK; }
 
 int64_t chardev_seek_zero(struct chardev_file *handle, uint64_t current, int64_t offset, int whence)
 {

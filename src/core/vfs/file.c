@@ -9,6 +9,7 @@
 #include <rk/panic.h>
 #include <rk/path.h>
 #include <rk/platform.h>
+#include <rk/poll.h>
 
 struct file *file_alloc(const struct file_ops *ops, struct service *service, unsigned flags)
 {
@@ -61,3 +62,5 @@ long file_stub_write(struct file *file, struct io_cursor *cursor, uint64_t *offs
 long file_stub_ioctl(struct file *file, unsigned command, uintptr_t argument) { return -ENOTTY; }
 
 void file_stub_release(struct file *file) {}
+
+unsigned file_stub_poll(struct file *file) { return DEFAULT_POLLMASK; }

@@ -56,6 +56,7 @@ const struct file_ops vnode_file_ops = {
     .stat = vnode_file_stat,
     .ioctl = file_stub_ioctl,
     .release = file_stub_release,
+    .poll = file_stub_poll,   /* regular files and directories are always ready, as on Linux */
 };
 
 /* open(2) of O_PATH descriptions: no I/O at all. */
@@ -70,6 +71,7 @@ static const struct file_ops path_only_file_ops = {
     .stat = vnode_file_stat,
     .ioctl = file_stub_ioctl,
     .release = file_stub_release,
+    .poll = file_stub_poll,   /* never asked: poll and select refuse O_PATH descriptors */
 };
 
 int vfs_open_entry(struct path_entry *entry, unsigned flags, struct file **result)

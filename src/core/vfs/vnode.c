@@ -112,6 +112,8 @@ int vnode_stub_open(struct vnode *node, unsigned flags) { return 0; }
 
 int vnode_stub_fsync(struct vnode *node) { return 0; }
 
+int vnode_stub_map_page(struct vnode *node, uint64_t index, void **page) { return -ENODEV; }
+
 int64_t vnode_stub_seek(struct vnode *node, uint64_t current, int64_t offset, int whence)
 {
     int64_t base;

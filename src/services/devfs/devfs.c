@@ -8,8 +8,7 @@
  * devfs_kmsg.c), which any node with the number reaches (rk/chardev.h).
  *
  * Locking: none. The kernel is uniprocessor and cooperative, and nothing
- * here sleeps while it holds instance state (only the console read sleeps,
- * and it touches no instance state).
+ * here sleeps while it holds instance state.
  */
 #include <rk/errno.h>
 #include <rk/heap.h>
@@ -34,6 +33,7 @@ const struct devfs_entry devfs_entries[DEVFS_ENTRY_COUNT] = {
     CHARACTER("kmsg", 0644, 1, 11),
     CHARACTER("tty", 0666, 5, 0),
     CHARACTER("console", 0600, 5, 1),
+    CHARACTER("ttyS0", 0660, 4, 64),
     SYMLINK("fd", "/proc/self/fd"),
     SYMLINK("stdin", "/proc/self/fd/0"),
     SYMLINK("stdout", "/proc/self/fd/1"),

@@ -31,7 +31,7 @@ struct devfs_entry {
 };
 
 #define DEVFS_ROOT_INDEX 0u
-#define DEVFS_ENTRY_COUNT 13u               /* root included */
+#define DEVFS_ENTRY_COUNT 14u               /* root included */
 
 extern const struct devfs_entry devfs_entries[DEVFS_ENTRY_COUNT];
 
@@ -68,13 +68,13 @@ static inline struct devfs_node *devfs_node_of(struct vnode *vnode)
 /*
  * The character device drivers (devfs_devices.c, devfs_kmsg.c), each the
  * chardev_ops of the numbers devfs_drivers[] gives it: null 1:3, zero 1:5,
- * full 1:7, random 1:8 and urandom 1:9, kmsg 1:11, tty 5:0 and console 5:1.
+ * full 1:7, random 1:8 and urandom 1:9, kmsg 1:11. The nodes tty 5:0,
+ * console 5:1 and ttyS0 4:64 reach the tty service's driver.
  */
 extern const struct chardev_ops devfs_null_driver;
 extern const struct chardev_ops devfs_zero_driver;
 extern const struct chardev_ops devfs_full_driver;
 extern const struct chardev_ops devfs_random_driver;
-extern const struct chardev_ops devfs_console_driver;
 extern const struct chardev_ops devfs_kmsg_driver;
 
 /* One range of numbers devfs serves, and its driver. */
@@ -85,7 +85,7 @@ struct devfs_driver {
     const struct chardev_ops *ops;
 };
 
-#define DEVFS_DRIVER_COUNT 6u
+#define DEVFS_DRIVER_COUNT 5u
 extern const struct devfs_driver devfs_drivers[DEVFS_DRIVER_COUNT];
 
 /*

@@ -211,4 +211,5 @@ const struct chardev_ops devfs_kmsg_driver = {
     .seek = devfs_kmsg_seek,
     .ioctl = chardev_stub_ioctl,
     .release = devfs_kmsg_release,
+    .poll = chardev_stub_poll,
 };

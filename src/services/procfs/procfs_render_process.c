@@ -34,7 +34,7 @@ static uint64_t procfs_page_size(void)
 /*
  * "PID (COMM) STATE PPID PGRP SESSION ..." — the 52 fields of Linux's
  * /proc/PID/stat. Times are in USER_HZ ticks (start time known, CPU times
- * not measured yet), vsize in bytes, rss in pages.
+ * from the Core), vsize in bytes, rss in pages.
  */
 int procfs_render_process_stat(struct procfs_text *text, int pid)
 {
@@ -47,11 +47,16 @@ int procfs_render_process_stat(struct procfs_text *text, int pid)
         (unsigned long long)(info.start_time_ns / (1000000000u / PROCFS_USER_HZ));
     /* Fields 1-25: identity, tty, flags, faults, times, priority, threads, start, memory. */
     procfs_text_printf(text,
-                       "%d (%.*s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 %u 0 %llu %llu %llu "
+                       "%d (%.*s) %c %d %d %d 0 -1 0 0 0 0 0 %llu %llu %llu %llu 20 0 %u 0 %llu %llu %llu "
                        "18446744073709551615",
                        info.pid, (int)strnlen(info.name, sizeof info.name), info.name,
                        procfs_state_letter(&info), info.parent_pid, info.process_group,
-                       info.session, info.thread_count ? info.thread_count : 1, start_ticks,
+                       info.session,
+                       (unsigned long long)(info.user_time_ns / (1000000000u / PROCFS_USER_HZ)),
+                       (unsigned long long)(info.system_time_ns / (1000000000u / PROCFS_USER_HZ)),
+                       (unsigned long long)(info.children_user_time_ns / (1000000000u / PROCFS_USER_HZ)),
+                       (unsigned long long)(info.children_system_time_ns / (1000000000u / PROCFS_USER_HZ)),
+                       info.thread_count ? info.thread_count : 1, start_ticks,
                        (unsigned long long)info.virtual_memory_bytes,
                        (unsigned long long)(info.resident_bytes / page_size));
     /* Fields 26-37: code/stack addresses, signals, wchan, swap counts. */

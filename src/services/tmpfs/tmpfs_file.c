@@ -424,6 +424,24 @@ int64_t tmpfs_file_seek(struct vnode *vnode, uint64_t current, int64_t offset, i
 /* ops->fsync: the data is in memory already. */
 static int tmpfs_file_fsync(struct vnode *vnode) { return 0; }
 
+/*
+ * MAP_SHARED: the file's own page at index (pages are whole, page-aligned
+ * kzalloc(4096) blocks), a hole filled with a zeroed page; -ENXIO past the
+ * end of the file.
+ */
+static int tmpfs_file_map_page(struct vnode *vnode, uint64_t index, void **page)
+{
+    struct tmpfs_node *node = tmpfs_node_of(vnode);
+    if (index >= (node->file.size + TMPFS_PAGE_SIZE - 1) / TMPFS_PAGE_SIZE)
+        return -ENXIO;
+    char *data;
+    int error = get_or_create_page(node, index, &data);
+    if (error < 0)
+        return error;
+    *page = data;
+    return 0;
+}
+
 const struct vnode_ops tmpfs_file_ops = {
     VNODE_OPS_STUBS,
     .getattr = tmpfs_getattr,
@@ -432,5 +450,6 @@ const struct vnode_ops tmpfs_file_ops = {
     .write = tmpfs_file_write,
     .fsync = tmpfs_file_fsync,
     .seek = tmpfs_file_seek,
+    .map_page = tmpfs_file_map_page,
     .release = tmpfs_release,
 };

@@ -33,6 +33,8 @@ bool timers_pending(void);
 void services_reset(void);
 /* Drop console input and waiters (core_init). */
 void console_input_reset(void);
+/* Forget every poll/select sleeper (core_init; rk/poll.h). */
+void poll_reset(void);
 /*
  * Copy up to length bytes of console input into buffer. When block is true
  * and nothing is pending, sleep until input arrives (not in interrupt

@@ -23,6 +23,7 @@
 #include <rk/platform.h>
 
 struct file;
+struct mm_shared_memory;
 
 /* mmap(2) protections and flags, Linux x86_64 values. */
 #define PROT_NONE 0x0
@@ -48,7 +49,9 @@ struct file;
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED 2
 #define MREMAP_DONTUNMAP 4
+#define MADV_NORMAL 0
 #define MADV_DONTNEED 4
+#define MADV_FREE 8
 
 /* One mapped range [start, end), page aligned. */
 struct vm_area {
@@ -59,6 +62,9 @@ struct vm_area {
     struct file *file;           /* referenced; NULL for anonymous memory */
     uint64_t file_offset;        /* of start, page aligned */
     const char *name;            /* "[heap]", "[stack]"... for /proc/PID/maps, or NULL */
+    /* MAP_SHARED|MAP_ANONYMOUS: the pages every sharer sees (referenced); file_offset indexes it. */
+    struct mm_shared_memory *shared_memory;
+    unsigned maximum_protection; /* PROT_* mprotect may grant (no PROT_WRITE: shared map of an O_RDONLY fd) */
 };
 
 struct mm {
@@ -72,6 +78,7 @@ struct mm {
     uintptr_t arguments_start, arguments_end;     /* argv strings, for /proc/PID/cmdline */
     uintptr_t environment_start, environment_end; /* envp strings, for /proc/PID/environ */
     uint64_t resident_pages;     /* frames currently mapped */
+    struct vm_area *cached_area; /* the last area mm_find_area found, or NULL */
 };
 
 /* A new empty address space with one user, or NULL on ENOMEM. */
@@ -137,7 +144,10 @@ int mm_handle_fault(struct mm *mm, uintptr_t address, unsigned access);
  */
 int mm_fault_in(struct mm *mm, uintptr_t address, size_t length, unsigned access);
 
-/* Render /proc/PID/maps lines into buffer; returns the length (truncated at size). */
+/*
+ * Render /proc/PID/maps lines into buffer (at most size bytes written, no
+ * NUL); returns the full length, which may exceed size (ask again bigger).
+ */
 size_t mm_render_maps(struct mm *mm, char *buffer, size_t size);
 
 #endif

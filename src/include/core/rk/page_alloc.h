@@ -32,6 +32,7 @@ struct page {
     uint8_t order;          /* block order when FREE or HEAD */
     uint8_t reserved[3];
     void *owner;            /* heap: the slab or large-allocation record */
+    uint32_t references;    /* users of an allocated block (HEAD): 1 from page_alloc */
 };
 
 struct page_allocator_statistics {
@@ -50,8 +51,25 @@ int page_allocator_init(const struct boot_memory_region *regions, size_t count);
 
 /* Allocate 2^order contiguous frames. Returns PADDR_INVALID when exhausted or order is invalid. */
 paddr_t page_alloc(unsigned order);
-/* Free a block from page_alloc() with the same order. */
+/*
+ * Free a block from page_alloc() with the same order. When the block has
+ * more than one user (page_frame_get), this only drops the caller's
+ * reference and the last user frees it.
+ */
 void page_free(paddr_t frame, unsigned order);
+
+/*
+ * Frame reference counts, for frames mapped into user address spaces (a
+ * frame shared by copy-on-write or MAP_SHARED, or a filesystem's page
+ * mapped by MAP_SHARED). page_alloc() hands out a block with one
+ * reference; page_frame_get adds one; page_frame_put drops one and frees
+ * the block (any order) with the last. Both WARN and do nothing for a
+ * frame that is not the head of an allocated block. Any context.
+ */
+void page_frame_get(paddr_t frame);
+void page_frame_put(paddr_t frame);
+/* Users of the block at frame (0 when it is not allocated). */
+uint32_t page_frame_references(paddr_t frame);
 
 /* page_alloc() returning the kernel-virtual address (NULL when exhausted), zeroed when zero is true. */
 void *page_alloc_virtual(unsigned order, bool zero);

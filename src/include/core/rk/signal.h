@@ -23,8 +23,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <rk/platform.h>
+#include <rk/waitqueue.h>
 
 #define ERESTARTSYS 512  /* Core-internal: "interrupted, restart when allowed" */
+#define ERESTARTNOINTR 513 /* Core-internal: always restart (never EINTR) */
+#define ERESTARTNOHAND 514 /* Core-internal: restart only when no handler runs (pause, sigsuspend, poll) */
 
 #define SIGNAL_COUNT 64
 #define SIGHUP 1
@@ -74,9 +77,25 @@
 #define SIG_DFL 0
 #define SIG_IGN 1
 
+/* rt_sigprocmask how */
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+/* sigaltstack */
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ 2048
+
+/* The signals no mask, handler or ignore can touch. */
+#define SIGNAL_UNBLOCKABLE (SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP))
+
 /* si_code values */
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
+#define SI_TIMER (-2)
 #define SI_TKILL (-6)
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
@@ -103,6 +122,9 @@ struct signal_info {
     uint32_t uid;
     int status;        /* SIGCHLD: exit code or signal */
     uintptr_t address; /* SIGSEGV/SIGBUS/SIGILL/SIGFPE: the faulting address */
+    uint64_t value;    /* si_value of rt_sigqueueinfo (SI_QUEUE and negative codes) */
+    int trap_number;   /* faults: the CPU vector (sigcontext trapno) */
+    uint64_t error_code; /* faults: the CPU error code (sigcontext err) */
 };
 
 /* The kernel's struct sigaction for rt_sigaction on x86_64. */
@@ -136,9 +158,12 @@ struct process_signals {
     struct signal_handlers *handlers;          /* referenced */
     uint64_t pending;                          /* sent to the process (any thread may take it) */
     struct signal_info info[SIGNAL_COUNT];
+    struct wait_queue stopped_threads;         /* threads parked while stopped (zeroed = empty: set up on first use) */
+    struct signal_real_timer *real_timer;      /* ITIMER_REAL / alarm, kmalloc'ed on first use, or NULL */
 };
 
 struct process;
+struct signal_real_timer;
 struct thread;
 
 /* Handlers for a new process: all SIG_DFL. NULL on ENOMEM. */
@@ -162,9 +187,16 @@ int signal_send_thread(struct thread *thread, int signal, const struct signal_in
 /* Send to every process of process group pgid. Returns 0, or -ESRCH when none is in it. */
 int signal_send_process_group(int process_group, int signal, const struct signal_info *info);
 
+/*
+ * Take thread out of an interruptible wait (its wait_queue_wait returns
+ * -ERESTARTSYS when a signal is pending or its process is exiting). No-op
+ * when it is running or in an uninterruptible wait. Any context.
+ */
+void signal_wake_thread(struct thread *thread);
+
 /* True when the running thread has a pending signal it does not block. */
 bool signal_pending_current(void);
-/* True when thread has a pending unblocked signal (or SIGKILL). */
+/* True when thread has a pending unblocked signal (or SIGKILL, or its process is exiting). */
 bool signal_pending(struct thread *thread);
 
 /*
@@ -184,8 +216,24 @@ void signal_deliver(struct user_registers *registers);
  */
 void signal_force_fault(int signal, int code, uintptr_t address);
 
+/*
+ * core_fault's user-mode branch: resolve a page fault through
+ * mm_handle_fault or turn the fault into a forced signal (SIGSEGV
+ * SEGV_MAPERR/SEGV_ACCERR, SIGBUS BUS_ADRERR, SIGKILL on ENOMEM, #GP
+ * SIGSEGV SI_KERNEL, #UD SIGILL, #DE SIGFPE, #BP SIGTRAP). Returns RESUME
+ * (the backend then calls core_return_to_user, which delivers), FATAL
+ * only when the thread has no user process.
+ */
+enum platform_fault_action signal_user_fault(const struct platform_fault *fault);
+
 /* execve: handlers reset to SIG_DFL (SIG_IGN stays), alternate stack cleared; mask kept. */
 void signal_exec_reset(struct process *process);
+
+/*
+ * The process is gone (its last reference, or the whole group exited):
+ * cancel and free its ITIMER_REAL timer. Idempotent. Proc calls it.
+ */
+void signal_process_release(struct process *process);
 
 /* The disposition of signal in process (for SIGCHLD's SA_NOCLDWAIT / SIG_IGN checks). */
 const struct signal_action *signal_action_of(struct process *process, int signal);

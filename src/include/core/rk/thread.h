@@ -59,8 +59,14 @@ struct thread {
     uintptr_t clear_child_tid;      /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit */
     struct thread_signals signals;
     bool interruptible;             /* sleeping in a wait a signal may interrupt */
+    bool wait_interrupted;          /* its wait was ended by a signal (waitqueue.c) */
     uint64_t time_slice_start_ns;   /* when it last started running user code (preemption) */
     uint64_t user_time_ns, system_time_ns;
+    uint64_t accounting_mark_ns;    /* user/system time is charged up to here */
+    bool in_user_mode;              /* between core_return_to_user and the next entry */
+    uintptr_t robust_list;          /* set_robust_list head */
+    size_t robust_list_length;
+    bool exiting;                   /* process_exit_*: on its way out (must not be woken into user mode) */
 
     int exit_code;
     bool detached;                  /* freed by the reaper instead of thread_join() */

@@ -88,6 +88,11 @@ struct chardev_ops {
      * come after the range was unregistered (see chardev_unregister).
      */
     void (*release)(struct chardev_file *handle);
+    /*
+     * poll(2)/select(2): the readiness mask now (rk/poll.h), never
+     * sleeping; a driver whose readiness changes calls poll_notify().
+     */
+    unsigned (*poll)(struct chardev_file *handle);
 };
 
 /* Shared slots. */
@@ -98,6 +103,7 @@ long chardev_stub_write(struct chardev_file *handle, struct io_cursor *cursor,
                         uint64_t *offset);                                             /* -EINVAL */
 long chardev_stub_ioctl(struct chardev_file *handle, unsigned command, uintptr_t argument); /* -ENOTTY */
 void chardev_stub_release(struct chardev_file *handle);                               /* nothing */
+unsigned chardev_stub_poll(struct chardev_file *handle);                              /* DEFAULT_POLLMASK */
 /* Seek rules: always 0 (Linux's null_lseek: null, zero, full). */
 int64_t chardev_seek_zero(struct chardev_file *handle, uint64_t current, int64_t offset, int whence);
 /* The position does not move (Linux's noop_llseek: random, urandom). */

@@ -56,12 +56,19 @@ struct file_ops {
     long (*ioctl)(struct file *file, unsigned command, uintptr_t argument);
     /* The last reference is gone. */
     void (*release)(struct file *file);
+    /*
+     * poll(2)/select(2): the readiness mask now (rk/poll.h: POLLIN,
+     * POLLOUT, POLLHUP, POLLERR...), never sleeping. A file whose
+     * readiness changes calls poll_notify() after the change.
+     */
+    unsigned (*poll)(struct file *file);
 };
 
 long file_stub_read(struct file *file, struct io_cursor *cursor, uint64_t *offset);   /* -EINVAL */
 long file_stub_write(struct file *file, struct io_cursor *cursor, uint64_t *offset);  /* -EINVAL */
 long file_stub_ioctl(struct file *file, unsigned command, uintptr_t argument);        /* -ENOTTY */
 void file_stub_release(struct file *file);
+unsigned file_stub_poll(struct file *file);   /* DEFAULT_POLLMASK: always ready, as Linux without a poll method */
 
 struct path_entry;
 
@@ -75,6 +82,7 @@ struct file {
     struct vnode *vnode;           /* referenced; NULL for pipes and sockets */
     struct path_entry *path;       /* referenced; where it was opened, NULL when anonymous */
     void *private;                 /* the owner's */
+    unsigned long poll_version;    /* the owner's (pipes: Linux's f_version for POLLHUP) */
 };
 
 /* A new description with one reference, or NULL when memory is exhausted. */

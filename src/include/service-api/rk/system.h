@@ -61,6 +61,12 @@ struct process_info {
     uint64_t start_time_ns;          /* since boot */
     uint64_t virtual_memory_bytes;
     uint64_t resident_bytes;
+    uint64_t user_time_ns;           /* CPU time of its threads in user mode */
+    uint64_t system_time_ns;         /* ... and in the kernel */
+    uint64_t children_user_time_ns;  /* of its waited-for children */
+    uint64_t children_system_time_ns;
+    uint32_t euid, egid;
+    int exit_signal;                 /* sent to the parent at exit (SIGCHLD) */
 };
 
 /* The running process's pid, 0 when a kernel thread without a process runs. */

@@ -248,6 +248,18 @@ struct vnode_ops {
      */
     int64_t (*seek)(struct vnode *node, uint64_t current, int64_t offset, int whence);
     int (*fsync)(struct vnode *node);
+    /*
+     * MAP_SHARED (regular files): the kernel address of the page-aligned
+     * 4 KiB page that holds bytes [index * 4096, index * 4096 + 4096) of
+     * the file, allocated zeroed when it is a hole. The page stays the
+     * filesystem's (it may kfree it any time, e.g. on truncate): the Core
+     * takes a frame reference (page_frame_get) for each user mapping, so
+     * stores through the mapping and read()/write() see the same bytes.
+     * Returns 0 and *page, -ENXIO when the page lies wholly at or beyond
+     * the end of the file, -ENOSPC, -ENOMEM, or -ENODEV (vnode_stub_map_page:
+     * the file cannot be mapped shared).
+     */
+    int (*map_page)(struct vnode *node, uint64_t index, void **page);
 
     /* The last reference is gone (no call may follow). */
     void (*release)(struct vnode *node);
@@ -277,6 +289,7 @@ long vnode_stub_write(struct vnode *node, struct io_cursor *cursor, uint64_t off
 int vnode_stub_open(struct vnode *node, unsigned flags);
 int64_t vnode_stub_seek(struct vnode *node, uint64_t current, int64_t offset, int whence);
 int vnode_stub_fsync(struct vnode *node);
+int vnode_stub_map_page(struct vnode *node, uint64_t index, void **page); /* -ENODEV */
 void vnode_stub_release(struct vnode *node);
 
 /*
@@ -304,6 +317,7 @@ void vnode_stub_release(struct vnode *node);
     .open = vnode_stub_open, \
     .seek = vnode_stub_seek, \
     .fsync = vnode_stub_fsync, \
+    .map_page = vnode_stub_map_page, \
     .release = vnode_stub_release
 
 /*

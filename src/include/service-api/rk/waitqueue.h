@@ -28,8 +28,21 @@ void wait_queue_init(struct wait_queue *queue);
  * -ETIMEDOUT on timeout. Not in interrupt context. The boot thread (which
  * has nothing to switch back to) runs the other threads meanwhile, and gets
  * -EDEADLK when nothing can ever wake it.
+ *
+ * Signals: in a thread of a user process the wait is interruptible: it
+ * returns -ERESTARTSYS (512, Core-internal) at once when a signal is
+ * pending (or the process is exiting), or when one arrives while it
+ * sleeps. The caller gives up and returns that error; the Core turns it
+ * into a restart or -EINTR. Kernel threads are never interrupted.
  */
 int wait_queue_wait(struct wait_queue *queue, struct spinlock *lock, uint64_t timeout_ns);
+
+/*
+ * wait_queue_wait() that no signal interrupts (short waits that must
+ * complete, a stopped thread's park). Returns 0, -ETIMEDOUT or -EDEADLK.
+ */
+int wait_queue_wait_uninterruptible(struct wait_queue *queue, struct spinlock *lock,
+                                    uint64_t timeout_ns);
 
 /* Wake the longest waiter. Returns how many were woken (0 or 1). Any context. */
 int wait_queue_wake_one(struct wait_queue *queue);

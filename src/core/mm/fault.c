@@ -1,0 +1,180 @@
+/*
+ * fault.c — resolving page faults of user address spaces: demand-zero
+ * pages, file pages (private: read into a new frame through the
+ * filesystem's read; shared: the filesystem's own page through map_page),
+ * shared anonymous pages, copy-on-write breaks and MAP_GROWSDOWN growth.
+ * Locking: see mm_internal.h; the filesystem calls may sleep.
+ */
+#include <rk/errno.h>
+#include <rk/file.h>
+#include <rk/string.h>
+
+#include "../vfs/vfs_internal.h"
+#include "mm_internal.h"
+
+/* True when area's protection allows access (x86: write and execute imply read). */
+static bool access_allowed(const struct vm_area *area, unsigned access)
+{
+    if ((access & MM_ACCESS_WRITE) && !(area->protection & PROT_WRITE))
+        return false;
+    if ((access & MM_ACCESS_EXECUTE) && !(area->protection & PROT_EXEC))
+        return false;
+    return (area->protection & (PROT_READ | PROT_WRITE | PROT_EXEC)) != 0;
+}
+
+/*
+ * The MAP_GROWSDOWN area just above page when it may grow down to cover
+ * it (staying under MM_GROWSDOWN_LIMIT and a page above the area below),
+ * grown; NULL otherwise.
+ */
+static struct vm_area *grow_down(struct mm *mm, uintptr_t page)
+{
+    struct vm_area *area = area_first_ending_after(mm, page);
+    if (!area || !(area->flags & MAP_GROWSDOWN) || area->file || area->shared_memory ||
+        area->end - page > MM_GROWSDOWN_LIMIT)
+        return NULL;
+    struct vm_area *below = area_previous(mm, area);
+    if (below && below->end + PAGE_SIZE > page)
+        return NULL;
+    area->start = page;
+    return area;
+}
+
+/* Copy-on-write break or protection upgrade of the resident page at page. */
+static int fault_present(struct mm *mm, struct vm_area *area, uintptr_t page, paddr_t frame,
+                         unsigned access)
+{
+    unsigned prot = area_page_protection(area);
+    bool copy_on_write = !(area->flags & MAP_SHARED) && page_frame_references(frame) > 1;
+    if (!(access & MM_ACCESS_WRITE)) {
+        if (copy_on_write)
+            prot &= ~(unsigned)PLATFORM_PROT_WRITE;
+        return platform_protect(&mm->space, page, prot) < 0 ? -EFAULT : 0;
+    }
+    if (!copy_on_write)
+        return platform_protect(&mm->space, page, prot) < 0 ? -EFAULT : 0;
+    paddr_t copy = page_alloc(0);
+    if (copy == PADDR_INVALID)
+        return -ENOMEM;
+    memcpy(platform_phys_to_virt(copy), platform_phys_to_virt(frame), PAGE_SIZE);
+    platform_unmap(&mm->space, page, NULL);
+    if (platform_map(&mm->space, page, copy, prot) < 0) {
+        /* Cannot happen (the table exists); keep the old page rather than lose it. */
+        platform_map(&mm->space, page, frame, prot & ~(unsigned)PLATFORM_PROT_WRITE);
+        page_free(copy, 0);
+        return -ENOMEM;
+    }
+    page_frame_put(frame);
+    return 0;
+}
+
+/* A new frame holding the file page at offset (zero past the end of file). */
+static int read_file_page(struct file *file, uint64_t offset, paddr_t *result)
+{
+    paddr_t frame = page_alloc(0);
+    if (frame == PADDR_INVALID)
+        return -ENOMEM;
+    char *data = platform_phys_to_virt(frame);
+    struct io_segment segment;
+    struct io_cursor cursor;
+    io_cursor_kernel(&cursor, &segment, data, PAGE_SIZE);
+    long count = VNODE_CALL(file->vnode, read, &cursor, offset);
+    if (count <= 0 || count > (long)PAGE_SIZE) {
+        /* An error, or the page lies beyond the end of the file: SIGBUS. */
+        page_free(frame, 0);
+        return count == -ENOMEM ? -ENOMEM : -EIO;
+    }
+    if ((size_t)count < PAGE_SIZE)
+        memset(data + count, 0, PAGE_SIZE - (size_t)count);
+    *result = frame;
+    return 0;
+}
+
+/* The filesystem's own frame of the file page at offset, with a new reference. */
+static int share_file_page(struct file *file, uint64_t offset, paddr_t *result)
+{
+    void *page = NULL;
+    int error = VNODE_CALL(file->vnode, map_page, offset >> PAGE_SHIFT, &page);
+    if (error < 0)
+        return error == -ENOMEM ? -ENOMEM : -EIO;
+    /* Check what the service handed back: a page-aligned, allocated frame. */
+    paddr_t frame = page ? platform_virt_to_phys(page) : PADDR_INVALID;
+    if (frame == PADDR_INVALID || ((uintptr_t)page & MM_PAGE_MASK) ||
+        page_frame_references(frame) == 0)
+        return -EIO;
+    page_frame_get(frame);
+    *result = frame;
+    return 0;
+}
+
+/* Bring in the absent page at page of area. */
+static int fault_absent(struct mm *mm, struct vm_area *area, uintptr_t page)
+{
+    uint64_t offset = area->file_offset + (page - area->start);
+    paddr_t frame;
+    int error = 0;
+    if (area->file && (area->flags & MAP_SHARED)) {
+        error = share_file_page(area->file, offset, &frame);
+    } else if (area->file) {
+        error = read_file_page(area->file, offset, &frame);
+    } else if (area->shared_memory) {
+        frame = shared_memory_frame(area->shared_memory, offset >> PAGE_SHIFT);
+        if (frame == PADDR_INVALID)
+            error = -ENOMEM;
+        else
+            page_frame_get(frame);
+    } else {
+        frame = core_frame_alloc();
+        if (frame == PADDR_INVALID)
+            error = -ENOMEM;
+    }
+    if (error < 0)
+        return error;
+    error = pages_install(mm, page, frame, area_page_protection(area));
+    if (error < 0) {
+        page_frame_put(frame);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+int mm_handle_fault(struct mm *mm, uintptr_t address, unsigned access)
+{
+    if (!mm)
+        return -EFAULT;
+    uintptr_t page = MM_PAGE_DOWN(address);
+    struct vm_area *area = mm_find_area(mm, address);
+    if (!area) {
+        area = grow_down(mm, page);
+        if (!area)
+            return -EFAULT;
+    }
+    if (!access_allowed(area, access))
+        return -EACCES;
+    paddr_t frame;
+    if (platform_translate(&mm->space, page, &frame, NULL) == 0)
+        return fault_present(mm, area, page, frame, access);
+    return fault_absent(mm, area, page);
+}
+
+int mm_fault_in(struct mm *mm, uintptr_t address, size_t length, unsigned access)
+{
+    if (length == 0)
+        return 0;
+    uintptr_t end = address + length;
+    if (end < address)
+        return -EFAULT;
+    unsigned needed = PLATFORM_PROT_USER |
+                      ((access & MM_ACCESS_WRITE) ? PLATFORM_PROT_WRITE : PLATFORM_PROT_READ);
+    for (uintptr_t page = MM_PAGE_DOWN(address); page < end; page += PAGE_SIZE) {
+        unsigned prot;
+        if (platform_translate(&mm->space, page, NULL, &prot) == 0 && (prot & needed) == needed)
+            continue;
+        int error = mm_handle_fault(mm, page, access);
+        if (error < 0)
+            return error;
+        if (page + PAGE_SIZE < page)
+            break;
+    }
+    return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * poll_wait.c — the one wait queue of rk/poll.h: every poll/select sleeper
+ * waits here, and every readiness change (poll_notify) wakes them all to
+ * check their files again. A generation counter closes the window between
+ * a poller's scan and its sleep: a notify in between makes the sleep
+ * return at once.
+ */
+#include <rk/errno.h>
+#include <rk/kernel.h>
+#include <rk/platform.h>
+#include <rk/poll.h>
+#include <rk/waitqueue.h>
+
+static struct wait_queue pollers = { { &pollers.waiters, &pollers.waiters } };
+static uint64_t generation;
+
+/* See rk/poll.h. Any context: interrupts are disabled around the count and the wake-up. */
+void poll_notify(void)
+{
+    irq_flags_t flags = platform_irq_save();
+    generation++;
+    if (!wait_queue_is_empty(&pollers))
+        wait_queue_wake_all(&pollers);
+    platform_irq_restore(flags);
+}
+
+/* See rk/poll.h. */
+uint64_t poll_generation(void)
+{
+    irq_flags_t flags = platform_irq_save();
+    uint64_t value = generation;
+    platform_irq_restore(flags);
+    return value;
+}
+
+/*
+ * See rk/poll.h. Interrupts stay disabled from the generation check until
+ * the thread sleeps (wait_queue_wait keeps them so), so no notify is lost.
+ */
+int poll_wait_change(uint64_t seen, uint64_t timeout_ns)
+{
+    irq_flags_t flags = platform_irq_save();
+    int result = 0;
+    if (generation == seen)
+        result = wait_queue_wait(&pollers, NULL, timeout_ns);
+    platform_irq_restore(flags);
+    return result;
+}
+
+/* See rk/kernel.h: forget the pollers of an earlier boot (their threads went with its heap). */
+void poll_reset(void)
+{
+    wait_queue_init(&pollers);
+    generation = 0;
+}

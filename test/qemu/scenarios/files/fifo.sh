@@ -1,0 +1,5 @@
+mkfifo p
+stat -c %F p
+(echo through the fifo > p) &
+cat p
+wait

@@ -1,0 +1,4 @@
+echo one > f
+echo two >> f
+cat f
+wc -l < f

@@ -1,0 +1,2 @@
+grep -c ^processor /proc/cpuinfo
+nproc

@@ -1,0 +1,1 @@
+grep -E ' (/proc|/dev) ' /proc/mounts | awk '{print $1, $2, $3}'

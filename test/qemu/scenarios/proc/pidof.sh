@@ -1,0 +1,4 @@
+sleep 2 &
+pidof sleep | wc -w
+kill $!
+wait

@@ -1,0 +1,1 @@
+ps -o pid,args | awk '$1 == 1 {print}'

@@ -1,0 +1,3 @@
+uname -s -m
+uname -n
+hostname

@@ -1,0 +1,1 @@
+uptime | sed -E 's/[0-9]+/N/g; s/ +/ /g'

@@ -1,0 +1,2 @@
+echo hello | tr a-z A-Z
+echo a b c | wc -w

@@ -1,0 +1,3 @@
+which ls
+command -v sh
+type echo | head -n 1

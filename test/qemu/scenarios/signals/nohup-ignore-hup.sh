@@ -1,0 +1,1 @@
+sh -c 'trap "" HUP; sh -c "kill -HUP \$\$; echo inherited ignore"'

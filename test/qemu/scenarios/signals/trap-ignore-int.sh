@@ -1,0 +1,1 @@
+sh -c 'trap "" INT; kill -INT $$; echo survived'

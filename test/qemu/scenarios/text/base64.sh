@@ -1,0 +1,2 @@
+echo hi | base64
+echo aGkK | base64 -d

@@ -1,0 +1,3 @@
+printf 'AB\001' | od -An -c
+printf 'ABCD' | hexdump -C
+printf 'hi' | xxd
