@@ -15,3 +15,7 @@ ninja -C "$build" bench/context_switch bench/syscall_path
 if [ -f bench/boot_time.sh ]; then
   bash bench/boot_time.sh
 fi
+
+# User space on ringkernel and on Debian's Linux in the same QEMU, and
+# boot-to-/init for both (bench/user/run.sh; downloads Linux once).
+bash bench/user/run.sh

@@ -45,8 +45,14 @@ echo "BusyBox on $(uname -s) $(uname -r): Ctrl-A X leaves QEMU, 'exit' powers of
 export PS1='\w # '
 cd /root
 while :; do
-  # A new session whose controlling terminal is the console (job control).
-  setsid cttyhack /bin/sh
+  # A new session whose controlling terminal is the serial console, so the
+  # shell has job control: a session leader without a controlling terminal
+  # that opens a tty acquires it (cttyhack instead when there is no ttyS0).
+  if [ -c /dev/ttyS0 ]; then
+    setsid sh -c 'exec /bin/sh <>/dev/ttyS0 >&0 2>&1'
+  else
+    setsid cttyhack /bin/sh
+  fi
   poweroff -f
   sleep 1
 done

@@ -24,6 +24,9 @@ static uint32_t cpuid_ebx(uint32_t leaf)
     return ebx;
 }
 
+/* See x86.h. */
+bool cpu_smap_enabled;
+
 /* Turn SMEP/SMAP on when present and print one line saying which. */
 static void enable_supervisor_protections(void)
 {
@@ -36,6 +39,7 @@ static void enable_supervisor_protections(void)
     if (smap)
         cr4 |= CR4_SMAP;
     write_cr4(cr4);
+    cpu_smap_enabled = smap;
     console_print("x86: SMEP ");
     console_print(smep ? "on" : "not available");
     console_print(", SMAP ");

@@ -41,10 +41,17 @@ irq_flags_t platform_irq_save(void)
     return flags;
 }
 
-/* Restore the interrupt flag saved by platform_irq_save(). Any context. */
+/*
+ * Restore the interrupt flag saved by platform_irq_save(). Any context.
+ * Only IF is restored (the other flags are the compiler's): sti/cli, not
+ * popfq, which QEMU's TCG makes much slower.
+ */
 void platform_irq_restore(irq_flags_t flags)
 {
-    __asm__ volatile("pushq %0\n\tpopfq" : : "r"(flags) : "memory", "cc");
+    if (flags & RFLAGS_INTERRUPT_ENABLE)
+        __asm__ volatile("sti" : : : "memory");
+    else
+        __asm__ volatile("cli" : : : "memory");
 }
 
 /* Enable interrupts. */

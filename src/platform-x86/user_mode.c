@@ -170,6 +170,10 @@ void user_interrupt_handle(struct user_registers *registers, uint64_t vector,
 void user_interrupt_handle(struct user_registers *registers, uint64_t vector,
                            uint64_t error_code)
 {
+    /* The CPU keeps a user's rflags.AC on interrupt entry (SYSCALL clears
+       it through FMASK): clear it, or SMAP would be off in the kernel. */
+    if (cpu_smap_enabled)
+        __asm__ volatile("clac" : : : "memory");
     user_mode_capture_segment_bases(registers);
     if (vector < IRQ_VECTOR_BASE)
         interrupt_user_exception(registers, vector, error_code);

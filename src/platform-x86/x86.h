@@ -288,6 +288,8 @@ struct context_record *context_running_record(void);
 
 /* cpu.c: control registers (FPU/SSE, SMEP/SMAP), FPU, SYSCALL. Boot, interrupts off. */
 void cpu_initialize(void);
+/* cpu.c: SMAP is on (clac/stac exist). */
+extern bool cpu_smap_enabled;
 
 /* fpu.c: the FPU/SSE state of contexts (lazy: the registers belong to one record at a time). */
 void fpu_initialize(void);

@@ -320,6 +320,17 @@ static void fpu_calls_are_per_call_no_ops(void **state)
     assert_int_equal(image[160], 0);
 }
 
+/* A restart ends the hosted process with status 0. */
+static void restart_exits_with_status_zero(void **state)
+{
+    (void)state;
+    exit_status = -1;
+    hosted_set_exit_handler(exit_to_test);
+    if (setjmp(program_done) == 0)
+        platform_restart();
+    assert_int_equal(exit_status, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +340,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(syscall_return_delivers_signals, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(enter_resets_the_kernel_stack, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(fpu_calls_are_per_call_no_ops, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(restart_exits_with_status_zero, test_setup, test_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -229,8 +229,14 @@ def main():
             for line in diff(expected, actual, reference_label, "ringkernel" if not arguments.linux
                              else "this run").splitlines():
                 print(f"#   {line}")
-        for line in kernel_lines.get(name, [])[:10]:
-            print(f"#   kernel: {line.rstrip()}")
+            # The kernel's own lines during this case, each distinct text once.
+            seen = []
+            for line in kernel_lines.get(name, []):
+                text = KERNEL_LINE.sub("", line).rstrip()
+                if text not in seen:
+                    seen.append(text)
+            for text in seen[:10]:
+                print(f"#   kernel said: {text}")
     sys.stdout.flush()
     return 1 if failures else 0
 
