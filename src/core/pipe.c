@@ -58,12 +58,27 @@ static bool description_reads(unsigned flags) { return (flags & O_ACCMODE) != O_
 static bool description_writes(unsigned flags) { return (flags & O_ACCMODE) != O_RDONLY; }
 
 /*
- * Move up to length bytes (length <= free room, <= io_remaining(cursor))
- * from the cursor into the ring's free space and commit them. pipe->lock
- * held. Returns the bytes committed; *faulted tells whether the copy hit a
- * bad user buffer (what moved before the fault is committed).
+ * Linux moves pipe data a page buffer at a time and drops a page whose
+ * copy faulted: a fault keeps only the whole PIPE_PIECE-byte pieces (counted
+ * from the start of the read or write, whose first done bytes moved in
+ * earlier calls) of what moved in this call. Returns how many of moved count.
  */
-static size_t ring_fill(struct pipe *pipe, struct io_cursor *cursor, size_t length, bool *faulted)
+#define PIPE_PIECE 4096u
+static size_t whole_pieces(size_t done, size_t moved)
+{
+    size_t end = (done + moved) / PIPE_PIECE * PIPE_PIECE;
+    return end > done ? end - done : 0;
+}
+
+/*
+ * Move up to length bytes (length <= free room, <= io_remaining(cursor))
+ * from the cursor into the ring's free space and commit them; done is what
+ * this write moved before. pipe->lock held. Returns the bytes committed;
+ * *faulted tells whether the copy hit a bad user buffer (then only the
+ * whole pieces before the fault are committed, see whole_pieces).
+ */
+static size_t ring_fill(struct pipe *pipe, struct io_cursor *cursor, size_t length, size_t done,
+                        bool *faulted)
 {
     size_t tail = (pipe->head + pipe->count) & (PIPE_CAPACITY - 1);
     size_t first = RK_MIN(length, PIPE_CAPACITY - tail);
@@ -72,6 +87,8 @@ static size_t ring_fill(struct pipe *pipe, struct io_cursor *cursor, size_t leng
     if (error == 0 && length > first)
         error = io_copy_in(cursor, pipe->buffer, length - first);
     size_t moved = cursor->transferred - before;
+    if (error < 0)
+        moved = whole_pieces(done, moved);
     pipe->count += moved;
     *faulted = error < 0;
     return moved;
@@ -81,7 +98,8 @@ static size_t ring_fill(struct pipe *pipe, struct io_cursor *cursor, size_t leng
  * Move up to length bytes (length <= pipe->count, <= io_remaining(cursor))
  * from the oldest buffered data out to the cursor and consume them.
  * pipe->lock held. Returns the bytes consumed; *faulted as for ring_fill
- * (bytes that did not reach the caller stay buffered).
+ * (bytes that did not reach the caller stay buffered, and so do those of
+ * a piece the fault cut, see whole_pieces).
  */
 static size_t ring_drain(struct pipe *pipe, struct io_cursor *cursor, size_t length, bool *faulted)
 {
@@ -91,6 +109,8 @@ static size_t ring_drain(struct pipe *pipe, struct io_cursor *cursor, size_t len
     if (error == 0 && length > first)
         error = io_copy_out(cursor, pipe->buffer, length - first);
     size_t moved = cursor->transferred - before;
+    if (error < 0)
+        moved = whole_pieces(0, moved);
     pipe->head = (pipe->head + moved) & (PIPE_CAPACITY - 1);
     pipe->count -= moved;
     if (pipe->count == 0)
@@ -193,7 +213,7 @@ static long pipe_write(struct file *file, struct io_cursor *cursor, uint64_t *of
         size_t room = PIPE_CAPACITY - pipe->count;
         if (room > 0 && (!atomic || room >= wanted)) {
             bool faulted;
-            size_t moved = ring_fill(pipe, cursor, RK_MIN(room, wanted), &faulted);
+            size_t moved = ring_fill(pipe, cursor, RK_MIN(room, wanted), written, &faulted);
             written += moved;
             if (moved > 0) {
                 wait_queue_wake_all(&pipe->readers_waiting);

@@ -152,6 +152,63 @@ static void send_parent_death_signals(struct process *process)
 }
 
 /*
+ * Visitor: stop (1) at a member that keeps its process group attached to
+ * its session after exiting is gone (Linux's will_become_orphaned_pgrp): a
+ * live member other than exiting whose parent — not exiting itself, whose
+ * children go to init, and not init — is in another group of the session.
+ */
+static int member_keeps_group_attached(struct process *member, void *argument)
+{
+    const struct process *exiting = argument;
+    if (member == exiting || member->state == PROCESS_ZOMBIE || !member->parent)
+        return 0;
+    const struct process *parent = member->parent;
+    if (parent == exiting || parent->pid == 1)
+        return 0;
+    return parent->process_group != member->process_group && parent->session == member->session;
+}
+
+/* Visitor: stop (1) at a stopped member. */
+static int member_is_stopped(struct process *member, void *argument)
+{
+    (void)argument;
+    return member->state == PROCESS_STOPPED;
+}
+
+/*
+ * Linux's kill_orphaned_pgrp: when exiting was member's group's link to
+ * the session (outside, member's parent side, is in another group of the
+ * same session) and the group becomes orphaned with a stopped member, send
+ * it SIGHUP then SIGCONT (POSIX: nobody is left to continue it).
+ */
+static void hang_up_if_orphaned(const struct process *exiting, const struct process *member,
+                                const struct process *outside)
+{
+    int group = member->process_group;
+    if (group <= 0 || outside->process_group == group || outside->session != member->session)
+        return;
+    if (process_for_each_in_group(group, member_keeps_group_attached, (void *)exiting) != 0)
+        return;
+    if (process_for_each_in_group(group, member_is_stopped, NULL) == 0)
+        return;
+    struct signal_info info = { .signal = SIGHUP, .code = SI_KERNEL };
+    signal_send_process_group(group, SIGHUP, &info);
+    info.signal = SIGCONT;
+    signal_send_process_group(group, SIGCONT, &info);
+}
+
+/* Hang up the process groups that process's exit orphans: its own and its children's. */
+static void hang_up_orphaned_groups(struct process *process)
+{
+    if (process->parent)
+        hang_up_if_orphaned(process, process, process->parent);
+    list_for_each_safe(node, &process->children) {
+        struct process *child = list_entry(node, struct process, sibling_link);
+        hang_up_if_orphaned(process, child, process);
+    }
+}
+
+/*
  * The last thread of process is leaving: release what a zombie does not
  * need, become a zombie, hand the children over and tell the parent.
  * Runs on that thread; may not return when init ends.
@@ -180,6 +237,7 @@ static void process_finish(struct process *process)
     }
     signal_process_release(process);
     send_parent_death_signals(process);
+    hang_up_orphaned_groups(process);
 
     irq_flags_t flags = platform_irq_save();
     process->state = PROCESS_ZOMBIE;

@@ -172,9 +172,20 @@ long system_process_cwd(int pid, char *buffer, size_t size)
     return path_format(cwd, buffer, size);
 }
 
+/*
+ * /proc/PID/exe: the absolute path exec recorded for the running image
+ * (process->executable_path, inherited over fork). -ENOENT for a zombie or
+ * a process that never exec'ed (a kernel thread's test process), as Linux
+ * answers for kernel threads.
+ */
 long system_process_executable(int pid, char *buffer, size_t size)
 {
-    return process_find(pid) ? -ENOENT : -ESRCH; /* no exec yet */
+    struct process *process = process_find(pid);
+    if (!process)
+        return -ESRCH;
+    if (process->state == PROCESS_ZOMBIE || !process->executable_path)
+        return -ENOENT;
+    return copy_text(buffer, size, process->executable_path, strlen(process->executable_path));
 }
 
 long system_process_fds(int pid, int *fds, size_t max)

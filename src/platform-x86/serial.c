@@ -55,13 +55,20 @@ static void transmit(char character)
     port_write_byte(COM1 + UART_DATA, (uint8_t)character);
 }
 
-/* Write bytes in order, "\n" as "\r\n". Any context. */
+/* The last byte sent, so a "\r\n" that arrives already translated (the tty's ONLCR) stays as it is. */
+static char last_transmitted;
+
+/*
+ * Write bytes in order, a bare "\n" as "\r\n" (kernel messages); a "\n"
+ * that follows "\r" goes out unchanged. Any context.
+ */
 void platform_console_write(const char *buffer, size_t length)
 {
     for (size_t index = 0; index < length; index++) {
-        if (buffer[index] == '\n')
+        if (buffer[index] == '\n' && last_transmitted != '\r')
             transmit('\r');
         transmit(buffer[index]);
+        last_transmitted = buffer[index];
     }
 }
 

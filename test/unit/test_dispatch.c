@@ -42,6 +42,19 @@ static void unimplemented_syscalls_are_enosys_and_named(void **state)
     assert_true(logged_since(sequence, "syscall 100000 (unknown) not implemented"));
 }
 
+static void each_unimplemented_number_is_logged_once_per_boot(void **state)
+{
+    uint64_t sequence = klog_next_sequence();
+    assert_int_equal(syscall6(SYS_rseq, 0, 0, 0, 0, 0, 0), -ENOSYS);
+    assert_true(logged_since(sequence, "syscall 334 (rseq) not implemented"));
+    sequence = klog_next_sequence();
+    assert_int_equal(syscall6(SYS_rseq, 0, 0, 0, 0, 0, 0), -ENOSYS);
+    assert_false(logged_since(sequence, "(rseq) not implemented"));
+    /* Another number still gets its own line. */
+    assert_int_equal(syscall6(435, 0, 0, 0, 0, 0, 0), -ENOSYS);
+    assert_true(logged_since(sequence, "syscall 435 (clone3) not implemented"));
+}
+
 static void names_of_implemented_and_linux_syscalls(void **state)
 {
     assert_string_equal(syscall_name(SYS_openat), "openat");
@@ -58,6 +71,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(unimplemented_syscalls_are_enosys_and_named, boot),
+        cmocka_unit_test_setup(each_unimplemented_number_is_logged_once_per_boot, boot),
         cmocka_unit_test_setup(names_of_implemented_and_linux_syscalls, boot),
         cmocka_unit_test_setup(getpid_answers_for_the_process, boot),
     };

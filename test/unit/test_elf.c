@@ -18,6 +18,7 @@
 
 #include <rk/errno.h>
 #include <rk/platform.h>
+#include "hosted.h"
 #include "test_exec_fixture.h"
 
 #define STACK_BOTTOM (EXEC_STACK_TOP - EXEC_STACK_SIZE_DEFAULT)
@@ -274,5 +275,12 @@ int main(void)
         cmocka_unit_test(test_script_lines),
         cmocka_unit_test(test_script_long_lines),
     };
+    /*
+     * Boot although the decoder needs no kernel: the Core's sched_yield()
+     * takes the place of libc's in this process, and LeakSanitizer calls it
+     * at exit (it needs a current thread then).
+     */
+    if (hosted_test_boot("loglevel=3") < 0)
+        return 1;
     return cmocka_run_group_tests_name("elf", tests, NULL, NULL);
 }

@@ -24,11 +24,15 @@ static bool access_allowed(const struct vm_area *area, unsigned access)
 
 /*
  * The MAP_GROWSDOWN area just above page when it may grow down to cover
- * it (staying under MM_GROWSDOWN_LIMIT and a page above the area below),
- * grown; NULL otherwise.
+ * it (staying at or above the lowest user address, under
+ * MM_GROWSDOWN_LIMIT and a page above the area below); NULL otherwise.
+ * The area is not changed: the caller commits the new start once the
+ * page is in (so a refused or failed fault leaves it as it was).
  */
-static struct vm_area *grow_down(struct mm *mm, uintptr_t page)
+static struct vm_area *growable_area_above(struct mm *mm, uintptr_t page)
 {
+    if (page < platform_user_address_lowest())
+        return NULL;
     struct vm_area *area = area_first_ending_after(mm, page);
     if (!area || !(area->flags & MAP_GROWSDOWN) || area->file || area->shared_memory ||
         area->end - page > MM_GROWSDOWN_LIMIT)
@@ -36,7 +40,6 @@ static struct vm_area *grow_down(struct mm *mm, uintptr_t page)
     struct vm_area *below = area_previous(mm, area);
     if (below && below->end + PAGE_SIZE > page)
         return NULL;
-    area->start = page;
     return area;
 }
 
@@ -145,9 +148,16 @@ int mm_handle_fault(struct mm *mm, uintptr_t address, unsigned access)
     uintptr_t page = MM_PAGE_DOWN(address);
     struct vm_area *area = mm_find_area(mm, address);
     if (!area) {
-        area = grow_down(mm, page);
+        area = growable_area_above(mm, page);
         if (!area)
             return -EFAULT;
+        if (!access_allowed(area, access))
+            return -EACCES;
+        /* Anonymous private (growable_area_above): the page is a fresh zero frame. */
+        int error = fault_absent(mm, area, page);
+        if (error == 0)
+            area->start = page;
+        return error;
     }
     if (!access_allowed(area, access))
         return -EACCES;

@@ -164,6 +164,8 @@ void signal_deliver(struct user_registers *registers)
                 handled = true;
             continue; /* more unblocked signals stack their frames on top */
         }
+        if (process->pid == 1 && info.code <= 0 && info.pid != process->pid)
+            continue; /* init: sent by another process while blocked, no handler now (init_ignores) */
         switch (signal_default_action(signal)) {
         case SIGNAL_DEFAULT_IGNORE:
         case SIGNAL_DEFAULT_CONTINUE:

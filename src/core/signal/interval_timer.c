@@ -20,7 +20,30 @@ struct signal_real_timer {
     uint64_t interval_ns;
 };
 
-/* Timer callback: SIGALRM for the process, then re-arm. Interrupt context. */
+/*
+ * The shortest period the timer really re-arms with: a smaller interval (as
+ * small as 1 us is legal) would keep the CPU in timer interrupts. getitimer
+ * still reports the interval that was set.
+ */
+#define REAL_TIMER_MINIMUM_INTERVAL_NS 100000ull
+
+/*
+ * The next deadline of a periodic timer that expired at deadline_ns: the
+ * first deadline + k * interval after now (k >= 1), as Linux's
+ * hrtimer_forward — expirations missed meanwhile collapse into the one
+ * signal just sent instead of firing one by one. UINT64_MAX - 1 on overflow.
+ */
+uint64_t interval_timer_next_deadline(uint64_t deadline_ns, uint64_t interval_ns, uint64_t now_ns)
+{
+    if (interval_ns < REAL_TIMER_MINIMUM_INTERVAL_NS)
+        interval_ns = REAL_TIMER_MINIMUM_INTERVAL_NS;
+    uint64_t periods = deadline_ns < now_ns ? (now_ns - deadline_ns) / interval_ns + 1 : 1;
+    if (periods > (UINT64_MAX - 1 - deadline_ns) / interval_ns)
+        return UINT64_MAX - 1;
+    return deadline_ns + periods * interval_ns;
+}
+
+/* Timer callback: SIGALRM for the process, then re-arm past now. Interrupt context. */
 static void real_timer_expired(struct timer *timer, void *argument)
 {
     struct signal_real_timer *real = argument;
@@ -30,7 +53,8 @@ static void real_timer_expired(struct timer *timer, void *argument)
     const struct signal_info info = { .signal = SIGALRM, .code = SI_KERNEL };
     signal_send_process(process, SIGALRM, &info);
     if (real->interval_ns)
-        timer_arm(timer, timer->deadline_ns + real->interval_ns);
+        timer_arm(timer, interval_timer_next_deadline(timer->deadline_ns, real->interval_ns,
+                                                      clock_now_ns()));
 }
 
 /* The process's timer, created on first use; NULL on ENOMEM. */

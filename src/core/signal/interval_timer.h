@@ -16,5 +16,10 @@ void interval_timer_get(struct process *process, uint64_t *value_ns, uint64_t *i
  */
 int interval_timer_set(struct process *process, uint64_t value_ns, uint64_t interval_ns,
                        uint64_t *old_value_ns, uint64_t *old_interval_ns);
+/*
+ * The deadline after deadline_ns of a periodic timer of interval_ns (raised
+ * to a 100 us floor) that is first past now_ns: missed periods are skipped.
+ */
+uint64_t interval_timer_next_deadline(uint64_t deadline_ns, uint64_t interval_ns, uint64_t now_ns);
 
 #endif

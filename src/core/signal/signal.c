@@ -116,6 +116,19 @@ int signal_dequeue(struct thread *thread, uint64_t blocked, struct signal_info *
     return signal;
 }
 
+/*
+ * True when init (pid 1) drops signal: another process sent it (kill,
+ * tkill, sigqueue: code <= 0) and init has no handler for it, SIGKILL and
+ * SIGSTOP included, so no user program can end init (Linux's
+ * SIGNAL_UNKILLABLE). Blocked ones are queued and dropped at delivery.
+ */
+static bool init_ignores(struct process *process, int signal, const struct signal_info *info,
+                         uint64_t blocked)
+{
+    return process->pid == 1 && info && info->code <= 0 && info->pid != process->pid &&
+           !(blocked & SIGNAL_BIT(signal)) && signal_action_of(process, signal)->handler == SIG_DFL;
+}
+
 /* Linux's sig_ignored: SIG_IGN, or SIG_DFL whose default is to ignore; never when blocked. */
 static bool ignored_by(struct process *process, int signal, uint64_t blocked)
 {
@@ -130,6 +143,16 @@ static bool ignored_by(struct process *process, int signal, uint64_t blocked)
            (signal_default_action(signal) == SIGNAL_DEFAULT_IGNORE || signal == SIGCONT);
 }
 
+/*
+ * The signals thread counts as blocked when deciding "ignored": its mask
+ * plus real_blocked, the mask a sigtimedwait replaced (Linux's
+ * sig_ignored), so a waited-for SIGCHLD is queued rather than dropped.
+ */
+static uint64_t signal_blocked_for_ignore(const struct thread *thread)
+{
+    return thread->signals.blocked | thread->signals.real_blocked;
+}
+
 /* The mask that decides "ignored" for a process-directed signal: blocked by every thread. */
 static uint64_t blocked_by_all(struct process *process)
 {
@@ -137,7 +160,7 @@ static uint64_t blocked_by_all(struct process *process)
         return 0;
     uint64_t blocked = ~0ull;
     list_for_each(node, &process->threads)
-        blocked &= list_entry(node, struct thread, process_link)->signals.blocked;
+        blocked &= signal_blocked_for_ignore(list_entry(node, struct thread, process_link));
     return blocked;
 }
 
@@ -231,6 +254,10 @@ int signal_send_process(struct process *process, int signal, const struct signal
         platform_irq_restore(flags);
         return 0; /* it is dying anyway */
     }
+    if (init_ignores(process, signal, info, blocked_by_all(process))) {
+        platform_irq_restore(flags);
+        return 0;
+    }
     prepare_signal(process, signal);
     if (!ignored_by(process, signal, blocked_by_all(process))) {
         queue_signal(&process->signals.pending, process->signals.info, signal, info);
@@ -255,8 +282,12 @@ int signal_send_thread(struct thread *thread, int signal, const struct signal_in
             platform_irq_restore(flags);
             return 0;
         }
+        if (init_ignores(process, signal, info, thread->signals.blocked)) {
+            platform_irq_restore(flags);
+            return 0;
+        }
         prepare_signal(process, signal);
-        if (ignored_by(process, signal, thread->signals.blocked)) {
+        if (ignored_by(process, signal, signal_blocked_for_ignore(thread))) {
             platform_irq_restore(flags);
             return 0;
         }

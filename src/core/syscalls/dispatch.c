@@ -21,10 +21,20 @@ static const struct syscall_family *const syscall_families[] = {
 /* number -> entry, filled from the families by syscall_table_build(). */
 static const struct syscall_entry *syscall_table[SYSCALL_COUNT];
 
+/*
+ * Which unimplemented numbers have been logged this boot: one bit per
+ * number below SYSCALL_COUNT, plus one bit shared by every number beyond
+ * the table (only the first of those is named).
+ */
+#define ENOSYS_LOGGED_WORDS ((SYSCALL_COUNT + 1 + 63) / 64)
+static uint64_t enosys_logged[ENOSYS_LOGGED_WORDS];
+
 void syscall_table_build(void)
 {
     for (size_t i = 0; i < SYSCALL_COUNT; i++)
         syscall_table[i] = NULL;
+    for (size_t i = 0; i < ENOSYS_LOGGED_WORDS; i++)
+        enosys_logged[i] = 0;
     for (size_t f = 0; f < sizeof syscall_families / sizeof syscall_families[0]; f++) {
         const struct syscall_family *family = syscall_families[f];
         for (size_t i = 0; i < family->count; i++) {
@@ -52,12 +62,28 @@ const char *syscall_name(unsigned long number)
     return "unknown";
 }
 
+/*
+ * An unimplemented syscall returns -ENOSYS with one warning naming it, but
+ * only the first time each number is hit per boot (libc probes such as
+ * rseq would otherwise flood the console once per process). Uniprocessor
+ * and cooperative: the bitmap needs no lock.
+ */
+static long syscall_not_implemented(unsigned long number)
+{
+    unsigned long bit = number < SYSCALL_COUNT ? number : SYSCALL_COUNT;
+    uint64_t mask = 1ull << (bit % 64);
+    if (!(enosys_logged[bit / 64] & mask)) {
+        enosys_logged[bit / 64] |= mask;
+        klog(KLOG_WARNING, "syscall %lu (%s) not implemented: ENOSYS (logged once per boot)",
+             number, syscall_name(number));
+    }
+    return -ENOSYS;
+}
+
 long syscall_dispatch(unsigned long number, const uint64_t arguments[SYSCALL_ARGUMENTS])
 {
-    if (number >= SYSCALL_COUNT || !syscall_table[number]) {
-        klog(KLOG_WARNING, "syscall %lu (%s) not implemented: ENOSYS", number, syscall_name(number));
-        return -ENOSYS;
-    }
+    if (number >= SYSCALL_COUNT || !syscall_table[number])
+        return syscall_not_implemented(number);
     return syscall_table[number]->handler(arguments);
 }
 

@@ -20,4 +20,7 @@ SYSCALL_FAMILY_DEFINE(files,
     SYSCALL_ENTRY(newfstatat), SYSCALL_ENTRY(unlinkat), SYSCALL_ENTRY(renameat),
     SYSCALL_ENTRY(linkat), SYSCALL_ENTRY(symlinkat), SYSCALL_ENTRY(readlinkat),
     SYSCALL_ENTRY(fchmodat), SYSCALL_ENTRY(faccessat), SYSCALL_ENTRY(dup3), SYSCALL_ENTRY(pipe2),
-    SYSCALL_ENTRY(renameat2), SYSCALL_ENTRY(statx), SYSCALL_ENTRY(faccessat2));
+    SYSCALL_ENTRY(renameat2), SYSCALL_ENTRY(statx), SYSCALL_ENTRY(faccessat2),
+    SYSCALL_ENTRY(chown), SYSCALL_ENTRY(fchown), SYSCALL_ENTRY(lchown), SYSCALL_ENTRY(fchownat),
+    SYSCALL_ENTRY(utimensat), SYSCALL_ENTRY(utimes), SYSCALL_ENTRY(futimesat), SYSCALL_ENTRY(utime),
+    SYSCALL_ENTRY(sendfile), SYSCALL_ENTRY(copy_file_range));

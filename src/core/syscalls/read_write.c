@@ -4,16 +4,14 @@
 #include <rk/heap.h>
 #include <rk/pipe.h>
 
-#include "syscall_support.h"
+#include "read_write.h"
 
-#define MAX_TRANSFER 0x7ffff000ul   /* Linux's MAX_RW_COUNT */
 #define IOV_MAX 1024
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
 
-/* Call the file's read or write through the gate when a service owns it. */
-static long file_transfer(struct file *file, struct io_cursor *cursor, uint64_t *offset, bool write)
+long file_transfer(struct file *file, struct io_cursor *cursor, uint64_t *offset, bool write)
 {
     if (file->service)
         return write ? GATE_CALL(file->service, file->ops->write(file, cursor, offset))
@@ -21,8 +19,7 @@ static long file_transfer(struct file *file, struct io_cursor *cursor, uint64_t 
     return write ? file->ops->write(file, cursor, offset) : file->ops->read(file, cursor, offset);
 }
 
-/* -EBADF unless file was opened for the direction (access mode 3 allows neither). */
-static int check_access(const struct file *file, bool write)
+int file_check_access(const struct file *file, bool write)
 {
     unsigned access = file->flags & O_ACCMODE;
     if (file->flags & O_PATH || access == O_ACCMODE)
@@ -49,7 +46,7 @@ static long transfer(int fd, struct io_segment *segments, size_t count, const in
     struct file *file = syscall_file(fd);
     if (!file)
         return -EBADF;
-    long result = check_access(file, write);
+    long result = file_check_access(file, write);
     if (result == 0 && position && (!file->vnode || file_is_pipe(file)))
         result = -ESPIPE;
     if (result == 0 && position && *position < 0)
@@ -74,8 +71,11 @@ static long transfer(int fd, struct io_segment *segments, size_t count, const in
         } else {
             result = file_transfer(file, &cursor, &file->offset, write);
         }
-        if (result == -EFAULT && cursor.transferred > 0)
-            result = (long)cursor.transferred;
+        /*
+         * A fault's partial count is the file's decision: a regular file
+         * or /dev/zero reports what moved, a pipe or a tty drops a chunk
+         * the fault cut (Linux's rules); so -EFAULT stands as returned.
+         */
     }
     file_put(file);
     return result;
@@ -88,7 +88,7 @@ static long transfer_one(int fd, uintptr_t buffer, size_t length, const int64_t 
         struct file *file = syscall_file(fd);
         if (!file)
             return -EBADF;
-        long result = check_access(file, write);
+        long result = file_check_access(file, write);
         file_put(file);
         return result < 0 ? result : -EFAULT;
     }
@@ -127,7 +127,7 @@ static long vector_transfer(const uint64_t arguments[6], bool write)
     struct file *file = syscall_file(fd); /* Linux checks the descriptor first */
     if (!file)
         return -EBADF;
-    long access = check_access(file, write);
+    long access = file_check_access(file, write);
     file_put(file);
     if (access < 0)
         return access;
@@ -139,11 +139,18 @@ static long vector_transfer(const uint64_t arguments[6], bool write)
     if (!segments)
         return -ENOMEM;
     long result = copy_from_user(segments, vector, count * sizeof *segments);
-    size_t total = 0;
-    for (unsigned long i = 0; result == 0 && i < count; i++) {
+    /*
+     * Linux's import_iovec: every length is checked while the vector is
+     * copied (-EINVAL), then every range against the end of user space
+     * (access_ok: -EFAULT before anything moves). An unmapped user
+     * address passes here and cuts the transfer short where it is met.
+     */
+    for (unsigned long i = 0; result == 0 && i < count; i++)
         if ((int64_t)segments[i].length < 0)
             result = -EINVAL;
-        else if (!user_range_ok(segments[i].base, segments[i].length))
+    size_t total = 0;
+    for (unsigned long i = 0; result == 0 && i < count; i++) {
+        if (!user_range_ok(segments[i].base, segments[i].length))
             result = -EFAULT;
         else if (segments[i].length > MAX_TRANSFER - total)
             segments[i].length = MAX_TRANSFER - total; /* Linux truncates the total */

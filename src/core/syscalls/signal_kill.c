@@ -40,6 +40,16 @@ static int kill_one(struct process *process, void *argument)
     return 0;
 }
 
+/*
+ * True when process may be named by kill/rt_sigqueueinfo: a user process,
+ * or an unreaped zombie (Linux answers 0 and the signal is dropped; its mm
+ * is already gone). Kernel processes are ESRCH.
+ */
+static bool is_signal_target(const struct process *process)
+{
+    return process && (process->mm || process->state == PROCESS_ZOMBIE);
+}
+
 /* kill(pid, signal) */
 long sys_kill(const uint64_t arguments[6])
 {
@@ -50,7 +60,7 @@ long sys_kill(const uint64_t arguments[6])
     struct process *caller = process_current();
     if (pid > 0) {
         struct process *process = process_find(pid);
-        if (!process || !process->mm)
+        if (!is_signal_target(process))
             return -ESRCH;
         return signal_send_process(process, signal, &info);
     }
@@ -128,7 +138,7 @@ long sys_rt_sigqueueinfo(const uint64_t arguments[6])
     if (signal < 0 || signal > SIGNAL_COUNT)
         return -EINVAL;
     struct process *process = pid > 0 ? process_find(pid) : NULL;
-    if (!process || !process->mm)
+    if (!is_signal_target(process))
         return -ESRCH;
     return signal_send_process(process, signal, &info);
 }

@@ -70,11 +70,17 @@ long sys_rt_sigtimedwait(const uint64_t arguments[6])
     if (!signal) {
         if (timeout_ns == 0)
             return -EAGAIN;
-        /* Unblock the awaited signals while sleeping so that they wake this thread. */
+        /*
+         * Unblock the awaited signals while sleeping so that they wake this
+         * thread; real_blocked keeps them "blocked" for the ignore check at
+         * send time, so one whose default is to ignore (SIGCHLD) is queued.
+         */
         uint64_t blocked = thread->signals.blocked;
+        thread->signals.real_blocked = blocked;
         signal_set_blocked(thread, blocked & ~set);
         int error = signal_wait_for_signal(timeout_ns);
         signal_set_blocked(thread, blocked);
+        thread->signals.real_blocked = 0;
         signal = signal_dequeue(thread, ~set, &info);
         if (!signal)
             result = error == -ETIMEDOUT ? -EAGAIN : (error == -ERESTARTSYS ? -EINTR : error);

@@ -150,6 +150,17 @@ long sys_mount(const uint64_t arguments[6]);
 long sys_umount2(const uint64_t arguments[6]);
 long sys_pipe(const uint64_t arguments[6]);
 long sys_pipe2(const uint64_t arguments[6]);
+/* ownership.c, times.c, sendfile.c. */
+long sys_chown(const uint64_t arguments[6]);
+long sys_fchown(const uint64_t arguments[6]);
+long sys_lchown(const uint64_t arguments[6]);
+long sys_fchownat(const uint64_t arguments[6]);
+long sys_utimensat(const uint64_t arguments[6]);
+long sys_utimes(const uint64_t arguments[6]);
+long sys_futimesat(const uint64_t arguments[6]);
+long sys_utime(const uint64_t arguments[6]);
+long sys_sendfile(const uint64_t arguments[6]);
+long sys_copy_file_range(const uint64_t arguments[6]);
 /* The memory family (memory.c). */
 long sys_mmap(const uint64_t arguments[6]);
 long sys_munmap(const uint64_t arguments[6]);

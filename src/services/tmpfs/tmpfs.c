@@ -280,7 +280,7 @@ int tmpfs_getattr(struct vnode *vnode, struct vnode_attributes *attributes)
 
 #define TMPFS_SETATTR_MASK                                                                  \
     (VNODE_SET_MODE | VNODE_SET_UID | VNODE_SET_GID | VNODE_SET_SIZE | VNODE_SET_ACCESS_TIME | \
-     VNODE_SET_MODIFY_TIME)
+     VNODE_SET_MODIFY_TIME | VNODE_SET_CHANGE_TIME)
 
 /*
  * ops->setattr: change the fields in mask (permission checks are the
@@ -291,7 +291,8 @@ int tmpfs_getattr(struct vnode *vnode, struct vnode_attributes *attributes)
  * unless the call changes nothing but a size to the size it has (Linux's
  * truncate(2); ftruncate and O_TRUNC also pass VNODE_SET_MODIFY_TIME).
  * A size change sets the modification time too (explicit times in the
- * same call are applied after it).
+ * same call are applied after it). VNODE_SET_CHANGE_TIME gives the change
+ * time to use instead of now.
  */
 int tmpfs_setattr(struct vnode *vnode, const struct vnode_attributes *attributes, unsigned mask)
 {
@@ -323,7 +324,9 @@ int tmpfs_setattr(struct vnode *vnode, const struct vnode_attributes *attributes
         node->access_time = attributes->access_time;
     if (mask & VNODE_SET_MODIFY_TIME)
         node->modify_time = attributes->modify_time;
-    if (changed)
+    if (mask & VNODE_SET_CHANGE_TIME)
+        node->change_time = attributes->change_time;
+    else if (changed)
         node->change_time = time_now();
     return 0;
 }

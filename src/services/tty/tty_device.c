@@ -16,6 +16,7 @@
  */
 #include <rk/errno.h>
 #include <rk/file.h>
+#include <rk/heap.h>
 #include <rk/poll.h>
 #include <rk/system.h>
 #include <rk/terminal.h>
@@ -24,7 +25,8 @@
 
 #include "tty_internal.h"
 
-#define TTY_WRITE_CHUNK 256
+#define TTY_WRITE_CHUNK 2048      /* Linux's n_tty write chunk: copied whole or not at all */
+#define TTY_WRITE_ON_STACK 256    /* writes up to this size need no heap buffer */
 #define DECISECOND_NS 100000000ull
 
 struct tty tty_console;
@@ -227,7 +229,11 @@ static long tty_read(struct chardev_file *handle, struct io_cursor *cursor, uint
 /*
  * chardev_ops.write: TOSTOP background writers get SIGTTOU; waits while
  * output is stopped (^S); everything else goes out with output
- * processing. Returns the bytes taken, or -errno when none were.
+ * processing, in chunks of TTY_WRITE_CHUNK bytes as Linux's tty layer
+ * does: a chunk whose copy from the caller faults is dropped whole (so a
+ * bad buffer in the first chunk writes nothing and gives -EFAULT). Writes
+ * above TTY_WRITE_ON_STACK bytes use a heap buffer (-ENOMEM when there is
+ * none). Returns the bytes taken, or -errno when none were.
  */
 static long tty_write(struct chardev_file *handle, struct io_cursor *cursor, uint64_t *offset)
 {
@@ -237,27 +243,37 @@ static long tty_write(struct chardev_file *handle, struct io_cursor *cursor, uin
         if (error < 0)
             return error;
     }
-    unsigned char bytes[TTY_WRITE_CHUNK];
+    unsigned char small[TTY_WRITE_ON_STACK];
+    unsigned char *bytes = small;
+    size_t capacity = sizeof small;
+    if (io_remaining(cursor) > sizeof small) {
+        bytes = kmalloc(TTY_WRITE_CHUNK);
+        if (!bytes)
+            return -ENOMEM;
+        capacity = TTY_WRITE_CHUNK;
+    }
+    long result = 0;
     size_t written = 0;
     size_t remaining;
     while ((remaining = io_remaining(cursor)) > 0) {
-        while (tty->output_stopped) {
+        while (tty->output_stopped && result == 0) {
             if (handle->file->flags & O_NONBLOCK)
-                return written > 0 ? (long)written : -EAGAIN;
-            int error = wait_queue_wait(&tty->writers, NULL, WAIT_FOREVER);
-            if (error < 0)
-                return written > 0 ? (long)written : error;
+                result = -EAGAIN;
+            else
+                result = wait_queue_wait(&tty->writers, NULL, WAIT_FOREVER);
         }
-        size_t chunk = remaining < sizeof bytes ? remaining : sizeof bytes;
-        size_t before = cursor->transferred;
-        int error = io_copy_in(cursor, bytes, chunk);
-        size_t moved = cursor->transferred - before;
-        tty_output(tty, bytes, moved);
-        written += moved;
-        if (error < 0)
-            return written > 0 ? (long)written : error;
+        if (result < 0)
+            break;
+        size_t chunk = remaining < capacity ? remaining : capacity;
+        result = io_copy_in(cursor, bytes, chunk);
+        if (result < 0)
+            break;
+        tty_output(tty, bytes, chunk);
+        written += chunk;
     }
-    return (long)written;
+    if (bytes != small)
+        kfree(bytes);
+    return written > 0 ? (long)written : result;
 }
 
 /* chardev_ops.poll: readable per the line discipline, writable unless ^S stopped output. */

@@ -151,6 +151,7 @@ struct thread_signals {
     uintptr_t alternate_stack;                 /* sigaltstack ss_sp */
     size_t alternate_stack_size;
     int alternate_stack_flags;                 /* SS_DISABLE or 0 */
+    uint64_t real_blocked;                     /* rt_sigtimedwait: the mask it replaced while waiting */
 };
 
 /* Per-process signal state, embedded in struct process. */

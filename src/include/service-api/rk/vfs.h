@@ -120,6 +120,13 @@ enum vnode_attribute_mask {
     VNODE_SET_SIZE = 1u << 3,         /* truncate or extend (regular files) */
     VNODE_SET_ACCESS_TIME = 1u << 4,
     VNODE_SET_MODIFY_TIME = 1u << 5,
+    /*
+     * The change time is attributes->change_time instead of the
+     * filesystem's own "now", so one call can stamp all three times with
+     * one instant (utimensat with NULL times). Only with other bits; a
+     * filesystem that does not keep it may ignore it.
+     */
+    VNODE_SET_CHANGE_TIME = 1u << 6,
 };
 
 /* ---------------------------------------------------- data in and out */
