@@ -127,31 +127,28 @@ static int timespec_read(uintptr_t address, int64_t *nanoseconds)
     return 0;
 }
 
-/*
- * FUTEX_WAIT / FUTEX_WAIT_BITSET: sleep while the word equals value, until
- * a wake matching bitset or the timeout (relative, or an absolute deadline
- * on the monotonic or realtime clock).
- */
-static long futex_wait(uintptr_t address, bool private_futex, uint32_t value, uintptr_t timeout,
-                       bool absolute, bool realtime, uint32_t bitset)
+static long futex_wait_until(uintptr_t address, bool private_futex, uint32_t value,
+                             uint64_t deadline, uint32_t bitset);
+
+/* restart_syscall's resume of a timed wait a signal without handler interrupted. */
+static long futex_wait_resume(struct thread *thread)
 {
-    if (bitset == 0)
-        return -EINVAL;
-    uint64_t wait_ns = WAIT_FOREVER;
-    if (timeout) {
-        int64_t nanoseconds;
-        int error = timespec_read(timeout, &nanoseconds);
-        if (error < 0)
-            return error;
-        if (absolute) {
-            int64_t now = realtime ? clock_realtime_ns() : (int64_t)clock_now_ns();
-            wait_ns = nanoseconds <= now ? 0 : (uint64_t)(nanoseconds - now);
-        } else {
-            wait_ns = (uint64_t)nanoseconds;
-        }
-        if (wait_ns == WAIT_FOREVER)
-            wait_ns--;
-    }
+    const struct signal_restart *restart = &thread->signals.restart;
+    return futex_wait_until(restart->address, restart->values[2] != 0, (uint32_t)restart->values[0],
+                            restart->deadline_ns, (uint32_t)restart->values[1]);
+}
+
+/*
+ * Sleep while the word at address equals value, until a wake matching
+ * bitset or deadline (clock_now_ns() time; WAIT_FOREVER: none). A signal
+ * ends an untimed wait with -ERESTARTSYS (restarted), a timed one with
+ * -ERESTART_RESTARTBLOCK (resumed to the same deadline by restart_syscall
+ * when no handler runs, else -EINTR), as Linux. Returns 0 when woken,
+ * -EAGAIN, -ETIMEDOUT, -EFAULT or -EINVAL.
+ */
+static long futex_wait_until(uintptr_t address, bool private_futex, uint32_t value,
+                             uint64_t deadline, uint32_t bitset)
+{
     struct futex_key key;
     int error = futex_key_get(address, private_futex, &key);
     if (error < 0)
@@ -161,7 +158,8 @@ static long futex_wait(uintptr_t address, bool private_futex, uint32_t value, ui
         return -EFAULT;
     if (current != value)
         return -EAGAIN;
-    if (wait_ns == 0)
+    bool timed = deadline != WAIT_FOREVER;
+    if (timed && clock_now_ns() >= deadline)
         return -ETIMEDOUT;
 
     struct futex_waiter waiter = { .key = key, .bitset = bitset };
@@ -169,16 +167,15 @@ static long futex_wait(uintptr_t address, bool private_futex, uint32_t value, ui
     irq_flags_t flags = platform_irq_save();
     list_push_back(bucket_of(&key), &waiter.link);
     long result = 0;
-    uint64_t start = clock_now_ns();
     while (!waiter.woken) {
         uint64_t left = WAIT_FOREVER;
-        if (wait_ns != WAIT_FOREVER) {
-            uint64_t spent = clock_now_ns() - start;
-            if (spent >= wait_ns) {
+        if (timed) {
+            uint64_t now = clock_now_ns();
+            if (now >= deadline) {
                 result = -ETIMEDOUT;
                 break;
             }
-            left = wait_ns - spent;
+            left = deadline - now;
         }
         int wait_error = wait_queue_wait(&waiter.queue, NULL, left);
         if (waiter.woken)
@@ -188,15 +185,55 @@ static long futex_wait(uintptr_t address, bool private_futex, uint32_t value, ui
             break;
         }
         if (wait_error < 0) {
-            /* Linux restarts an untimed wait; a timed one ends with EINTR. */
-            result = wait_error == -ERESTARTSYS && timeout ? -EINTR : wait_error;
+            result = wait_error;
             break;
         }
     }
     if (!waiter.woken)
         list_remove(&waiter.link);
     platform_irq_restore(flags);
-    return waiter.woken ? 0 : result;
+    if (waiter.woken)
+        return 0;
+    if (result == -ERESTARTSYS && timed) {
+        struct signal_restart *restart = &thread_current()->signals.restart;
+        restart->resume = futex_wait_resume;
+        restart->deadline_ns = deadline;
+        restart->address = address;
+        restart->values[0] = value;
+        restart->values[1] = bitset;
+        restart->values[2] = private_futex;
+        return -ERESTART_RESTARTBLOCK;
+    }
+    return result;
+}
+
+/*
+ * FUTEX_WAIT / FUTEX_WAIT_BITSET: sleep while the word equals value, until
+ * a wake matching bitset or the timeout (relative, or an absolute deadline
+ * on the monotonic or realtime clock). See futex_wait_until.
+ */
+static long futex_wait(uintptr_t address, bool private_futex, uint32_t value, uintptr_t timeout,
+                       bool absolute, bool realtime, uint32_t bitset)
+{
+    if (bitset == 0)
+        return -EINVAL;
+    uint64_t deadline = WAIT_FOREVER;
+    if (timeout) {
+        int64_t nanoseconds;
+        int error = timespec_read(timeout, &nanoseconds);
+        if (error < 0)
+            return error;
+        uint64_t wait_ns;
+        if (absolute) {
+            int64_t now = realtime ? clock_realtime_ns() : (int64_t)clock_now_ns();
+            wait_ns = nanoseconds <= now ? 0 : (uint64_t)(nanoseconds - now);
+        } else {
+            wait_ns = (uint64_t)nanoseconds;
+        }
+        uint64_t now = clock_now_ns();
+        deadline = wait_ns >= WAIT_FOREVER - 1 - now ? WAIT_FOREVER - 1 : now + wait_ns;
+    }
+    return futex_wait_until(address, private_futex, value, deadline, bitset);
 }
 
 /* FUTEX_REQUEUE / FUTEX_CMP_REQUEUE: wake some, move up to requeue_count others to address2. */

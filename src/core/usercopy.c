@@ -94,11 +94,14 @@ long copy_string_from_user(char *destination, uintptr_t source, size_t size)
         const char *page = user_page_address(source + copied, false, &room);
         if (!page)
             return -EFAULT;
-        for (size_t i = 0; i < room && copied < size; i++, copied++) {
-            destination[copied] = page[i];
-            if (page[i] == '\0')
-                return (long)copied;
+        size_t limit = room < size - copied ? room : size - copied;
+        size_t length = strnlen(page, limit);
+        if (length < limit) {
+            memcpy(destination + copied, page, length + 1);
+            return (long)(copied + length);
         }
+        memcpy(destination + copied, page, limit);
+        copied += limit;
     }
     if (size > 0)
         destination[size - 1] = '\0';

@@ -12,6 +12,10 @@ enum {
     VECTOR_INVALID_OPCODE = 6,
     VECTOR_GENERAL_PROTECTION = 13,
     VECTOR_PAGE_FAULT = 14,
+    VECTOR_DEBUG = 1,
+    VECTOR_X87_FLOATING_POINT = 16,
+    VECTOR_ALIGNMENT_CHECK = 17,
+    VECTOR_SIMD_FLOATING_POINT = 19,
     EXCEPTION_COUNT = 32,
 };
 
@@ -109,8 +113,45 @@ static enum platform_fault_kind fault_kind(uint64_t vector)
     case VECTOR_INVALID_OPCODE: return PLATFORM_FAULT_INVALID_OPCODE;
     case VECTOR_DIVIDE: return PLATFORM_FAULT_DIVIDE;
     case VECTOR_BREAKPOINT: return PLATFORM_FAULT_BREAKPOINT;
+    case VECTOR_DEBUG: return PLATFORM_FAULT_DEBUG;
+    case VECTOR_X87_FLOATING_POINT:
+    case VECTOR_SIMD_FLOATING_POINT: return PLATFORM_FAULT_FLOATING_POINT;
+    case VECTOR_ALIGNMENT_CHECK: return PLATFORM_FAULT_ALIGNMENT;
     default: return PLATFORM_FAULT_OTHER;
     }
+}
+
+/*
+ * Linux's FPE_* code of a #MF or #XM from the live FPU state (the faulting
+ * thread's: nothing switched it out yet): the first unmasked exception
+ * raised, in Linux's order (fpu__exception_code). 0 when none is found.
+ */
+static int floating_point_code(uint64_t vector)
+{
+    unsigned raised;
+    if (vector == VECTOR_X87_FLOATING_POINT) {
+        uint16_t status, control;
+        __asm__ volatile("fnstsw %0" : "=m"(status));
+        __asm__ volatile("fnstcw %0" : "=m"(control));
+        raised = status & ~(unsigned)control;
+    } else if (vector == VECTOR_SIMD_FLOATING_POINT) {
+        uint32_t mxcsr;
+        __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+        raised = ~(mxcsr >> 7) & mxcsr;
+    } else {
+        return 0;
+    }
+    if (raised & 0x001)
+        return 7; /* FPE_FLTINV */
+    if (raised & 0x004)
+        return 3; /* FPE_FLTDIV */
+    if (raised & 0x008)
+        return 4; /* FPE_FLTOVF */
+    if (raised & 0x012)
+        return 5; /* FPE_FLTUND */
+    if (raised & 0x020)
+        return 6; /* FPE_FLTRES */
+    return 0;
 }
 
 /* Print the last line about a fatal exception and halt. */
@@ -186,6 +227,7 @@ void interrupt_user_exception(struct user_registers *registers, uint64_t vector,
     struct platform_fault fault = {
         .kind = fault_kind(vector),
         .vector = (unsigned)vector,
+        .floating_point_code = floating_point_code(vector),
         .error_code = error_code,
         .address = vector == VECTOR_PAGE_FAULT ? record.cr2 : 0,
         .instruction_pointer = registers->rip,

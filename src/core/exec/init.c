@@ -179,6 +179,7 @@ int exec_start_init(void)
         return -ENOMEM;
     if (process->pid != 1)
         klog(KLOG_WARNING, "init: got pid %d instead of 1", process->pid);
+    process->unkillable = true; /* no user program can end init with a signal */
     struct thread *thread = thread_create("init", init_thread_main, NULL);
     if (!thread) {
         process_put(process);

@@ -6,6 +6,7 @@
 #include <rk/errno.h>
 #include <rk/klog.h>
 #include <rk/sched.h>
+#include <rk/syscall.h>
 
 #include "signal_internal.h"
 
@@ -41,6 +42,14 @@ static void resolve_interrupted_syscall(struct user_registers *registers,
         break;
     case -ERESTARTNOINTR:
         restart_syscall(registers);
+        break;
+    case -ERESTART_RESTARTBLOCK:
+        if (action) {
+            registers->rax = (uint64_t)(int64_t)-EINTR;
+        } else {
+            registers->rax = SYS_restart_syscall; /* resumes from the thread's signal_restart */
+            registers->rip -= 2;
+        }
         break;
     default:
         break;
@@ -164,8 +173,8 @@ void signal_deliver(struct user_registers *registers)
                 handled = true;
             continue; /* more unblocked signals stack their frames on top */
         }
-        if (process->pid == 1 && info.code <= 0 && info.pid != process->pid)
-            continue; /* init: sent by another process while blocked, no handler now (init_ignores) */
+        if (process->unkillable && info.code <= 0)
+            continue; /* init: sent by a process while blocked, no handler now (init_ignores) */
         switch (signal_default_action(signal)) {
         case SIGNAL_DEFAULT_IGNORE:
         case SIGNAL_DEFAULT_CONTINUE:

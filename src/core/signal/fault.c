@@ -1,7 +1,7 @@
 /*
  * fault.c — CPU faults taken in user mode become signals: page faults the
  * memory manager cannot resolve (SIGSEGV, SIGBUS, or SIGKILL when memory
- * ran out), #GP, #UD, #DE and #BP. Delivery happens on the way back to
+ * ran out), #GP, #UD, #DE, #BP, #DB, #MF/#XM and #AC. Delivery happens on the way back to
  * user mode (core_return_to_user), like Linux's force_sig_fault.
  */
 #include <rk/errno.h>
@@ -82,6 +82,15 @@ enum platform_fault_action signal_user_fault(const struct platform_fault *fault)
         break;
     case PLATFORM_FAULT_BREAKPOINT:
         force_fault(SIGTRAP, SI_KERNEL, 0, fault);
+        break;
+    case PLATFORM_FAULT_DEBUG: /* Linux: single step (TF) is the usual cause */
+        force_fault(SIGTRAP, TRAP_TRACE, fault->instruction_pointer, fault);
+        break;
+    case PLATFORM_FAULT_FLOATING_POINT:
+        force_fault(SIGFPE, fault->floating_point_code, fault->instruction_pointer, fault);
+        break;
+    case PLATFORM_FAULT_ALIGNMENT:
+        force_fault(SIGBUS, BUS_ADRALN, 0, fault);
         break;
     default:
         force_fault(SIGSEGV, SI_KERNEL, 0, fault);

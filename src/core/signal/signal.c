@@ -117,16 +117,16 @@ int signal_dequeue(struct thread *thread, uint64_t blocked, struct signal_info *
 }
 
 /*
- * True when init (pid 1) drops signal: another process sent it (kill,
- * tkill, sigqueue: code <= 0) and init has no handler for it, SIGKILL and
- * SIGSTOP included, so no user program can end init (Linux's
- * SIGNAL_UNKILLABLE). Blocked ones are queued and dropped at delivery.
+ * True when init drops signal (process->unkillable, Linux's
+ * SIGNAL_UNKILLABLE): it has no handler for it, SIGKILL and SIGSTOP
+ * included, whoever sent it (kill, the tty's job control...), so no user
+ * program can end or stop init. Faults (signal_force) still reach it.
+ * Blocked ones are queued and dropped at delivery (signal_deliver).
  */
-static bool init_ignores(struct process *process, int signal, const struct signal_info *info,
-                         uint64_t blocked)
+static bool init_ignores(struct process *process, int signal, uint64_t blocked)
 {
-    return process->pid == 1 && info && info->code <= 0 && info->pid != process->pid &&
-           !(blocked & SIGNAL_BIT(signal)) && signal_action_of(process, signal)->handler == SIG_DFL;
+    return process->unkillable && !(blocked & SIGNAL_BIT(signal)) &&
+           signal_action_of(process, signal)->handler == SIG_DFL;
 }
 
 /* Linux's sig_ignored: SIG_IGN, or SIG_DFL whose default is to ignore; never when blocked. */
@@ -254,7 +254,7 @@ int signal_send_process(struct process *process, int signal, const struct signal
         platform_irq_restore(flags);
         return 0; /* it is dying anyway */
     }
-    if (init_ignores(process, signal, info, blocked_by_all(process))) {
+    if (init_ignores(process, signal, blocked_by_all(process))) {
         platform_irq_restore(flags);
         return 0;
     }
@@ -282,7 +282,7 @@ int signal_send_thread(struct thread *thread, int signal, const struct signal_in
             platform_irq_restore(flags);
             return 0;
         }
-        if (init_ignores(process, signal, info, thread->signals.blocked)) {
+        if (init_ignores(process, signal, thread->signals.blocked)) {
             platform_irq_restore(flags);
             return 0;
         }

@@ -139,6 +139,7 @@ long sys_rt_sigreturn(const uint64_t arguments[6])
     struct user_registers *registers = thread->user_registers;
     if (!registers || !thread->process)
         return -ENOSYS;
+    thread->signals.restart.resume = NULL; /* a later restart_syscall is -EINTR (Linux) */
     if (signal_frame_restore(registers) < 0) {
         const struct signal_info info = { .signal = SIGSEGV, .code = SI_KERNEL };
         signal_force(thread, SIGSEGV, &info);

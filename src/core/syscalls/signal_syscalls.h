@@ -18,6 +18,7 @@ long sys_sigaltstack(const uint64_t arguments[6]);
 long sys_rt_sigsuspend(const uint64_t arguments[6]);
 long sys_rt_sigtimedwait(const uint64_t arguments[6]);
 long sys_pause(const uint64_t arguments[6]);
+long sys_restart_syscall(const uint64_t arguments[6]);
 long sys_kill(const uint64_t arguments[6]);
 long sys_tkill(const uint64_t arguments[6]);
 long sys_tgkill(const uint64_t arguments[6]);

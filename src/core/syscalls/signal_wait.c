@@ -34,6 +34,20 @@ long sys_rt_sigsuspend(const uint64_t arguments[6])
     return error == -ERESTARTSYS ? -ERESTARTNOHAND : error;
 }
 
+/*
+ * restart_syscall(): resume the sleep that a signal without handler
+ * interrupted with -ERESTART_RESTARTBLOCK (the signal code pointed the
+ * thread here); -EINTR when there is none (Linux's do_no_restart_syscall).
+ */
+long sys_restart_syscall(const uint64_t arguments[6])
+{
+    (void)arguments;
+    struct thread *thread = thread_current();
+    long (*resume)(struct thread *thread) = thread->signals.restart.resume;
+    thread->signals.restart.resume = NULL;
+    return resume ? resume(thread) : -EINTR;
+}
+
 /* struct timespec */
 struct user_timespec {
     int64_t seconds;

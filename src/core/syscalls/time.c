@@ -185,11 +185,47 @@ static int sleep_until(uint64_t deadline)
 }
 
 /*
+ * A relative sleep a signal interrupted: write the time left to
+ * remain_address (when not 0) and leave the rest to restart_syscall (the
+ * thread's signal_restart). Returns -ERESTART_RESTARTBLOCK (user mode sees
+ * -EINTR when a handler runs) or -EFAULT.
+ */
+static long interrupted_relative_sleep(uint64_t deadline, uintptr_t remain_address);
+
+/* restart_syscall's resume of a relative sleep: sleep on to the saved deadline. */
+static long resume_relative_sleep(struct thread *thread)
+{
+    uint64_t deadline = thread->signals.restart.deadline_ns;
+    uintptr_t remain_address = thread->signals.restart.address;
+    int error = sleep_until(deadline);
+    if (error != -ERESTARTSYS)
+        return error;
+    return interrupted_relative_sleep(deadline, remain_address);
+}
+
+static long interrupted_relative_sleep(uint64_t deadline, uintptr_t remain_address)
+{
+    if (remain_address) {
+        uint64_t after = clock_now_ns();
+        uint64_t left = deadline > after ? deadline - after : 0;
+        if (timespec_write(remain_address, (int64_t)left) < 0)
+            return -EFAULT;
+    }
+    struct signal_restart *restart = &thread_current()->signals.restart;
+    restart->resume = resume_relative_sleep;
+    restart->deadline_ns = deadline;
+    restart->address = remain_address;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+/*
  * The common part of nanosleep and clock_nanosleep: sleep for the
  * request at request_address (relative, or absolute on clock_id when
- * absolute), writing the time left to remain_address (when not 0 and the
- * sleep was relative) if a signal ends it. Returns 0, -EINTR, -EFAULT or
- * -EINVAL.
+ * absolute). A signal ends it with -EINTR when a handler runs, the time
+ * left written to remain_address (when not 0 and relative); otherwise the
+ * sleep goes on (stop and continue, ignored signals) as on Linux: absolute
+ * sleeps restart, relative ones resume through restart_syscall. Returns 0,
+ * -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK, -EFAULT or -EINVAL.
  */
 static long sleep_request(int clock_id, bool absolute, uintptr_t request_address,
                           uintptr_t remain_address)
@@ -212,13 +248,9 @@ static long sleep_request(int clock_id, bool absolute, uintptr_t request_address
         return 0;
     if (error != -ERESTARTSYS)
         return error;
-    if (!absolute && remain_address) {
-        uint64_t after = clock_now_ns();
-        uint64_t left = deadline > after ? deadline - after : 0;
-        if (timespec_write(remain_address, (int64_t)left) < 0)
-            return -EFAULT;
-    }
-    return -EINTR;
+    if (absolute)
+        return -ERESTARTNOHAND;
+    return interrupted_relative_sleep(deadline, remain_address);
 }
 
 /* nanosleep(request, remain or NULL). */

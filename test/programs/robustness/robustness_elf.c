@@ -268,7 +268,10 @@ static int run_child(const char *path, const char *argument0, int *killed)
         dup2(null_fd, 0);
         dup2(null_fd, 1);
         dup2(null_fd, 2);
-        char *arguments[] = { (char *)argument0, NULL };
+        /* busybox runs "true"; a musl program gets one argument (robustness_spin: usage, exit 2). */
+        char *arguments[] = { (char *)argument0, "--usage", NULL };
+        if (strcmp(argument0, "true") == 0)
+            arguments[1] = NULL;
         char *environment[] = { "PATH=/bin", NULL };
         execve(path, arguments, environment);
         int error = errno;

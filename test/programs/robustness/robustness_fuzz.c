@@ -240,6 +240,15 @@ static void confine_target(long number, unsigned long arguments[6])
     case SYS_setpriority: case SYS_ioprio_get:
         arguments[1] = safe[random_below(4)];
         break;
+    case SYS_munmap: case SYS_mprotect: case SYS_mremap: case SYS_madvise: case SYS_mmap:
+    case SYS_msync: case SYS_mlock: case SYS_munlock: case SYS_mincore: case SYS_brk:
+        /* Mostly the scratch area, so the child lives on to make more calls. */
+        if (random_below(8))
+            arguments[0] = (unsigned long)scratch + random_below(SCRATCH_PAGES + 1) * PAGE +
+                           (random_below(4) ? 0 : random_below(PAGE));
+        if (number == SYS_mremap && random_below(2))
+            arguments[4] = (unsigned long)scratch + random_below(SCRATCH_PAGES) * PAGE;
+        break;
     case SYS_pidfd_send_signal:
         arguments[0] = random_below(64); /* pidfds come from pidfd_open(self) */
         break;
@@ -276,8 +285,13 @@ static void child_prepare(int child)
     dup2(null_fd, 2);
     close(null_fd);
 
-    scratch = mmap(NULL, SCRATCH_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (int fd = 3; fd < 1024; fd++)
+        if (fd != REPORT_FD)
+            close(fd);
+    /* SCRATCH_PAGES usable pages, a hole inside and a PROT_NONE guard after. */
+    scratch = mmap(NULL, (SCRATCH_PAGES + 1) * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     munmap(scratch + HOLE_PAGE * PAGE, PAGE);
+    mprotect(scratch + SCRATCH_PAGES * PAGE, PAGE, PROT_NONE);
     read_only_page = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     no_access_page = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     memset(long_path, 'x', sizeof long_path - 1);
@@ -423,11 +437,14 @@ int main(int argc, char **argv)
     int verbose_child = argc == 8 ? (int)strtol(argv[7], NULL, 0) : -1;
     if (children < 1 || children > MAXIMUM_CHILDREN)
         children = 1;
-    records = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (records == MAP_FAILED) {
+    /* The shared records, between two PROT_NONE guard pages (writes that
+     * straddle out of a neighbouring mapping must not reach them). */
+    unsigned char *guarded = mmap(NULL, 3 * PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (guarded == MAP_FAILED || mprotect(guarded + PAGE, PAGE, PROT_READ | PROT_WRITE) != 0) {
         perror("mmap shared");
         return 1;
     }
+    records = (struct child_record *)(guarded + PAGE);
     mkdir("/tmp", 0777);
     mkdir("/tmp/robustness", 0755);
     signal(SIGPIPE, SIG_IGN);
@@ -448,7 +465,7 @@ int main(int argc, char **argv)
             if (pid == 0) {
                 random_state = mix_seed(seed, (uint64_t)round, (uint64_t)child);
                 if (verbose_child >= 0)
-                    verbose = dup(1);
+                    verbose = REPORT_FD;
                 child_run(child, calls);
             }
             if (pid > 0) {

@@ -116,6 +116,7 @@ struct process {
     int exit_code_kind;                     /* CLD_EXITED / CLD_KILLED / CLD_DUMPED of the zombie */
     int stop_signal;                        /* the signal of the last stop (WSTOPPED reports) */
     int parent_death_signal;                /* prctl(PR_SET_PDEATHSIG), 0 = none */
+    bool unkillable;                        /* init: sent signals without a handler are dropped (Linux's SIGNAL_UNKILLABLE) */
     int dumpable;                           /* prctl(PR_SET_DUMPABLE), 1 by default */
     uint32_t fsuid, fsgid;
     uint32_t *groups;                       /* supplementary groups (kmalloc'ed), group_count of them */

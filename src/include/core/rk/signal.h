@@ -28,6 +28,12 @@
 #define ERESTARTSYS 512  /* Core-internal: "interrupted, restart when allowed" */
 #define ERESTARTNOINTR 513 /* Core-internal: always restart (never EINTR) */
 #define ERESTARTNOHAND 514 /* Core-internal: restart only when no handler runs (pause, sigsuspend, poll) */
+/*
+ * Core-internal: when no handler runs, resume through restart_syscall and
+ * the thread's signal_restart block (relative sleeps: the time left, not
+ * the whole request, as Linux); -EINTR when a handler runs.
+ */
+#define ERESTART_RESTARTBLOCK 516
 
 #define SIGNAL_COUNT 64
 #define SIGHUP 1
@@ -100,9 +106,11 @@
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRERR 2
+#define BUS_ADRALN 1
 #define ILL_ILLOPN 2
 #define FPE_INTDIV 1
 #define TRAP_BRKPT 1
+#define TRAP_TRACE 2
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
@@ -141,6 +149,20 @@ struct signal_handlers {
     struct signal_action actions[SIGNAL_COUNT];
 };
 
+struct thread;
+
+/*
+ * Linux's restart_block: what restart_syscall (219) does after a sleep
+ * returned -ERESTART_RESTARTBLOCK. Set by the sleeping syscall; cleared by
+ * restart_syscall and rt_sigreturn.
+ */
+struct signal_restart {
+    long (*resume)(struct thread *thread); /* NULL: restart_syscall returns -EINTR */
+    uint64_t deadline_ns;                  /* clock_now_ns() time the sleep ends */
+    uintptr_t address;                     /* nanosleep: the remain timespec (0: none); futex: the word */
+    uint64_t values[3];                    /* the resumer's own (futex: value, bitset, private) */
+};
+
 /* Per-thread signal state, embedded in struct thread. */
 struct thread_signals {
     uint64_t blocked;                          /* the mask */
@@ -152,6 +174,7 @@ struct thread_signals {
     size_t alternate_stack_size;
     int alternate_stack_flags;                 /* SS_DISABLE or 0 */
     uint64_t real_blocked;                     /* rt_sigtimedwait: the mask it replaced while waiting */
+    struct signal_restart restart;             /* restart_syscall's resume of an interrupted sleep */
 };
 
 /* Per-process signal state, embedded in struct process. */

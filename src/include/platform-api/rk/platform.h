@@ -314,12 +314,17 @@ enum platform_fault_kind {
     PLATFORM_FAULT_DIVIDE,              /* #DE, SIGFPE */
     PLATFORM_FAULT_BREAKPOINT,          /* #BP, SIGTRAP */
     PLATFORM_FAULT_OTHER,               /* any other exception */
+    PLATFORM_FAULT_DEBUG,               /* #DB (single step, int1), SIGTRAP */
+    PLATFORM_FAULT_FLOATING_POINT,      /* #MF (x87) or #XM (SIMD), SIGFPE with floating_point_code */
+    PLATFORM_FAULT_ALIGNMENT,           /* #AC, SIGBUS BUS_ADRALN */
 };
 
 /* A CPU fault as the backend saw it. */
 struct platform_fault {
     enum platform_fault_kind kind;
     unsigned vector;                 /* x86 vector or host signal number */
+    /* PLATFORM_FAULT_FLOATING_POINT: Linux's FPE_* si_code from the FPU status (0: none found) */
+    int floating_point_code;
     uint64_t error_code;
     uintptr_t address;               /* faulting data address when known, else 0 */
     uintptr_t instruction_pointer;
