@@ -331,6 +331,14 @@ int platform_translate(struct platform_address_space *space, uintptr_t va, paddr
     return 0;
 }
 
+/* See rk/platform.h. The hosted tables are bookkeeping only: no hint (every page is looked up). */
+size_t platform_unmapped_span(struct platform_address_space *space, uintptr_t va)
+{
+    (void)space;
+    (void)va;
+    return 0;
+}
+
 /* Tables of level (and below) reachable from the table in frame, itself included. */
 static size_t table_count_recursive(paddr_t frame, unsigned level)
 {

@@ -325,3 +325,26 @@ int platform_translate(struct platform_address_space *space, uintptr_t va, paddr
         *prot = entry_protection(*entry);
     return 0;
 }
+
+/*
+ * See rk/platform.h: walks from the root and stops at the first missing
+ * table, whose whole coverage from va on is unmapped. Kernel-half and
+ * out-of-range addresses get 0.
+ */
+size_t platform_unmapped_span(struct platform_address_space *space, uintptr_t va)
+{
+    if (is_kernel_address(va) || !address_is_translatable(space, va))
+        return 0;
+    const uint64_t *table = paging_table(space->root);
+    for (unsigned shift = 39; shift > 12; shift -= 9) {
+        uint64_t entry = table[(va >> shift) & 511];
+        if (!(entry & PTE_PRESENT)) {
+            uintptr_t coverage_end = (va | ((1ull << shift) - 1)) + 1;
+            return coverage_end - (va & ~(uintptr_t)(PAGE_SIZE - 1));
+        }
+        if (entry & PTE_LARGE)
+            return 0;
+        table = paging_table(entry & PTE_ADDRESS_MASK);
+    }
+    return 0;
+}

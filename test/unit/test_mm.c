@@ -328,6 +328,34 @@ static void growsdown_area_grows_on_a_fault_just_below(void **state)
     assert_no_leak();
 }
 
+/* Regression: growth below the lowest user address or without the access is refused, area intact. */
+static void growsdown_area_refuses_bad_growth_and_stays_intact(void **state)
+{
+    uintptr_t lowest = platform_user_address_lowest();
+    long stack = mm_map(test_mm, lowest + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, NULL, 0);
+    assert_int_equal(stack, (long)(lowest + PAGE_SIZE));
+    /* Just below the lowest address: a plain fault (SIGSEGV), not ENOMEM (SIGKILL). */
+    if (lowest >= PAGE_SIZE)
+        assert_int_equal(mm_handle_fault(test_mm, lowest - PAGE_SIZE + 0x100, MM_ACCESS_WRITE), -EFAULT);
+    assert_int_equal(mm_find_area(test_mm, lowest + PAGE_SIZE)->start, lowest + PAGE_SIZE);
+    assert_null(mm_find_area(test_mm, lowest));
+    assert_int_equal(mm_unmap(test_mm, lowest + PAGE_SIZE, PAGE_SIZE), 0);
+    /* A read-only growsdown area: a write just below is refused and does not grow it. */
+    uintptr_t top = 0x70000000;
+    stack = mm_map(test_mm, top - PAGE_SIZE, PAGE_SIZE, PROT_READ,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, NULL, 0);
+    assert_int_equal(stack, (long)(top - PAGE_SIZE));
+    assert_int_equal(mm_handle_fault(test_mm, top - 2 * PAGE_SIZE, MM_ACCESS_WRITE), -EACCES);
+    assert_int_equal(mm_find_area(test_mm, top - 1)->start, top - PAGE_SIZE);
+    assert_null(mm_find_area(test_mm, top - 2 * PAGE_SIZE));
+    /* A read just below grows it. */
+    assert_int_equal(mm_handle_fault(test_mm, top - 2 * PAGE_SIZE, MM_ACCESS_READ), 0);
+    assert_int_equal(mm_find_area(test_mm, top - 1)->start, top - 2 * PAGE_SIZE);
+    assert_int_equal(mm_unmap(test_mm, top - 2 * PAGE_SIZE, 2 * PAGE_SIZE), 0);
+    assert_no_leak();
+}
+
 static void mm_put_frees_everything(void **state)
 {
     struct mm *mm = mm_create();
@@ -383,6 +411,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(mremap_grows_in_place_moves_and_shrinks, boot_with_process, drop_process),
         cmocka_unit_test_setup_teardown(madvise_dontneed_gives_zero_pages, boot_with_process, drop_process),
         cmocka_unit_test_setup_teardown(growsdown_area_grows_on_a_fault_just_below, boot_with_process, drop_process),
+        cmocka_unit_test_setup_teardown(growsdown_area_refuses_bad_growth_and_stays_intact, boot_with_process, drop_process),
         cmocka_unit_test_setup_teardown(mm_put_frees_everything, boot_with_process, drop_process),
         cmocka_unit_test_setup_teardown(maps_render_in_linux_format, boot_with_process, drop_process),
     };

@@ -1,7 +1,8 @@
 /*
  * fault.c — resolving page faults of user address spaces: demand-zero
- * pages, file pages (private: read into a new frame through the
- * filesystem's read; shared: the filesystem's own page through map_page),
+ * pages, file pages (shared, and private ones first read: the filesystem's
+ * own page through map_page, private ones read-only until written; else a
+ * private copy read into a new frame through the filesystem's read),
  * shared anonymous pages, copy-on-write breaks and MAP_GROWSDOWN growth.
  * Locking: see mm_internal.h; the filesystem calls may sleep.
  */
@@ -110,14 +111,43 @@ static int share_file_page(struct file *file, uint64_t offset, paddr_t *result)
     return 0;
 }
 
-/* Bring in the absent page at page of area. */
-static int fault_absent(struct mm *mm, struct vm_area *area, uintptr_t page)
+/*
+ * A private file page for a fault that does not write: the filesystem's
+ * own frame when it has one to hand out (mapped read-only by the caller,
+ * so the first write copies it: the frame's other reference makes it
+ * copy-on-write), which saves the copy and keeps one frame per file page
+ * (an emulator's translated code stays valid across execs); otherwise a
+ * private copy. *shared says which.
+ */
+static int private_file_page(struct file *file, uint64_t offset, paddr_t *result, bool *shared)
+{
+    *shared = false;
+    if (file->vnode->ops->map_page != vnode_stub_map_page) {
+        int error = share_file_page(file, offset, result);
+        if (error == 0) {
+            *shared = true;
+            return 0;
+        }
+        if (error == -ENOMEM)
+            return error;
+    }
+    return read_file_page(file, offset, result);
+}
+
+/* Bring in the absent page at page of area for access (MM_ACCESS_*). */
+static int fault_absent(struct mm *mm, struct vm_area *area, uintptr_t page, unsigned access)
 {
     uint64_t offset = area->file_offset + (page - area->start);
+    unsigned prot = area_page_protection(area);
     paddr_t frame;
     int error = 0;
     if (area->file && (area->flags & MAP_SHARED)) {
         error = share_file_page(area->file, offset, &frame);
+    } else if (area->file && !(access & MM_ACCESS_WRITE)) {
+        bool shared;
+        error = private_file_page(area->file, offset, &frame, &shared);
+        if (error == 0 && shared)
+            prot &= ~(unsigned)PLATFORM_PROT_WRITE;
     } else if (area->file) {
         error = read_file_page(area->file, offset, &frame);
     } else if (area->shared_memory) {
@@ -133,7 +163,7 @@ static int fault_absent(struct mm *mm, struct vm_area *area, uintptr_t page)
     }
     if (error < 0)
         return error;
-    error = pages_install(mm, page, frame, area_page_protection(area));
+    error = pages_install(mm, page, frame, prot);
     if (error < 0) {
         page_frame_put(frame);
         return -ENOMEM;
@@ -154,7 +184,7 @@ int mm_handle_fault(struct mm *mm, uintptr_t address, unsigned access)
         if (!access_allowed(area, access))
             return -EACCES;
         /* Anonymous private (growable_area_above): the page is a fresh zero frame. */
-        int error = fault_absent(mm, area, page);
+        int error = fault_absent(mm, area, page, access);
         if (error == 0)
             area->start = page;
         return error;
@@ -164,7 +194,7 @@ int mm_handle_fault(struct mm *mm, uintptr_t address, unsigned access)
     paddr_t frame;
     if (platform_translate(&mm->space, page, &frame, NULL) == 0)
         return fault_present(mm, area, page, frame, access);
-    return fault_absent(mm, area, page);
+    return fault_absent(mm, area, page, access);
 }
 
 int mm_fault_in(struct mm *mm, uintptr_t address, size_t length, unsigned access)

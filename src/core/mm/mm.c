@@ -68,8 +68,10 @@ static int fork_area_pages(struct mm *parent, struct mm *child, const struct vm_
     for (uintptr_t address = area->start; address < area->end; address += PAGE_SIZE) {
         paddr_t frame;
         unsigned prot;
-        if (platform_translate(&parent->space, address, &frame, &prot) < 0)
+        if (platform_translate(&parent->space, address, &frame, &prot) < 0) {
+            address = pages_skip(parent, address, area->end);
             continue;
+        }
         if (copy_on_write && (prot & PLATFORM_PROT_WRITE)) {
             prot &= ~(unsigned)PLATFORM_PROT_WRITE;
             platform_protect(&parent->space, address, prot);

@@ -88,6 +88,13 @@ uintptr_t area_find_free(struct mm *mm, size_t length, uintptr_t limit);
 
 /* The platform protection pages of area get (PLATFORM_PROT_USER always). */
 unsigned area_page_protection(const struct vm_area *area);
+/*
+ * For a loop over [address, end) page by page that found address's page
+ * absent: the last page it may skip to (address itself when nothing is
+ * known), so that "+= PAGE_SIZE" then lands on the first page that may be
+ * mapped, or on end. end is page-aligned and above address.
+ */
+uintptr_t pages_skip(struct mm *mm, uintptr_t address, uintptr_t end);
 /* Unmap every resident page of [start, end), dropping the frame references. */
 void pages_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end);
 /* Give the resident pages of area in [start, end) the area's protection (COW kept read-only). */

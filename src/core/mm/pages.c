@@ -26,6 +26,15 @@ unsigned area_page_protection(const struct vm_area *area)
     return platform_protection(area->protection);
 }
 
+uintptr_t pages_skip(struct mm *mm, uintptr_t address, uintptr_t end)
+{
+    size_t span = platform_unmapped_span(&mm->space, address);
+    if (span <= PAGE_SIZE)
+        return address;
+    uintptr_t next = address + span;
+    return next > address && next < end ? next - PAGE_SIZE : end - PAGE_SIZE;
+}
+
 int pages_install(struct mm *mm, uintptr_t address, paddr_t frame, unsigned prot)
 {
     int error = platform_map(&mm->space, address, frame, prot);
@@ -41,8 +50,10 @@ void pages_unmap_range(struct mm *mm, uintptr_t start, uintptr_t end)
         return;
     for (uintptr_t address = start; address < end; address += PAGE_SIZE) {
         paddr_t frame;
-        if (platform_unmap(&mm->space, address, &frame) < 0)
+        if (platform_unmap(&mm->space, address, &frame) < 0) {
+            address = pages_skip(mm, address, end);
             continue;
+        }
         page_frame_put(frame);
         mm->resident_pages--;
         if (mm->resident_pages == 0)
@@ -58,8 +69,10 @@ void pages_protect_range(struct mm *mm, struct vm_area *area, uintptr_t start, u
     bool private_writable = !(area->flags & MAP_SHARED) && (prot & PLATFORM_PROT_WRITE);
     for (uintptr_t address = start; address < end; address += PAGE_SIZE) {
         paddr_t frame;
-        if (platform_translate(&mm->space, address, &frame, NULL) < 0)
+        if (platform_translate(&mm->space, address, &frame, NULL) < 0) {
+            address = pages_skip(mm, address, end);
             continue;
+        }
         unsigned page_prot = prot;
         if (private_writable && page_frame_references(frame) > 1)
             page_prot &= ~(unsigned)PLATFORM_PROT_WRITE; /* still copy-on-write */

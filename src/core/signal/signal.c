@@ -95,8 +95,15 @@ static int next_in_order(uint64_t set)
 
 int signal_dequeue(struct thread *thread, uint64_t blocked, struct signal_info *info)
 {
-    irq_flags_t flags = platform_irq_save();
     blocked &= ~SIGNAL_BIT(SIGKILL);
+    /* The common case, nothing deliverable, without touching the interrupt flag
+       (a signal posted right after either check waits for the next boundary alike). */
+    uint64_t thread_pending = *(volatile uint64_t *)&thread->signals.pending;
+    uint64_t shared_pending =
+        thread->process ? *(volatile uint64_t *)&thread->process->signals.pending : 0;
+    if (((thread_pending | shared_pending) & ~blocked) == 0)
+        return 0;
+    irq_flags_t flags = platform_irq_save();
     int signal = next_in_order(thread->signals.pending & ~blocked);
     if (signal) {
         thread->signals.pending &= ~SIGNAL_BIT(signal);

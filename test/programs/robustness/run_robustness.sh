@@ -19,8 +19,8 @@ mkdir -p "$overlay/robustness"
 for name in robustness_fuzz robustness_elf robustness_spin robustness_regressions; do
   cp "$programs/$name" "$overlay/robustness/$name" || exit 1
 done
-command='cd /robustness && ./robustness_regressions; ./robustness_spin; ./robustness_fuzz 1 2 4 1500; ./robustness_fuzz 7 2 4 1500; ./robustness_fuzz 101 1 4 1500; ./robustness_elf 1 60 /bin/busybox ./robustness_spin; ./robustness_elf 2 60 /bin/busybox ./robustness_spin'
-output=$(python3 "$root/tools/rk" exec --timeout "${RK_ROBUSTNESS_TIMEOUT:-240}" --overlay "$overlay" \
+command='cd /robustness && ./robustness_regressions; ./robustness_spin; ./robustness_fuzz 2 2 4 1500; ./robustness_fuzz 100 2 4 1500; ./robustness_fuzz 102 2 4 1500; ./robustness_elf 1 60 /bin/busybox ./robustness_spin; ./robustness_elf 2 60 /bin/busybox ./robustness_spin'
+output=$(python3 "$root/tools/rk" exec --timeout "${RK_ROBUSTNESS_TIMEOUT:-150}" --overlay "$overlay" \
          --kernel "$kernel" --append loglevel=3 -- "$command" 2>&1)
 status=$?
 printf '%s\n' "$output"

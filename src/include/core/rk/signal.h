@@ -12,9 +12,11 @@
  * threads of user processes). On the way out, core_return_to_user turns it
  * into a restart (the syscall runs again) when the signal's handler has
  * SA_RESTART or the signal needs no handler, and into -EINTR otherwise.
- * Syscalls that must never restart (nanosleep, poll, select, sigsuspend...)
- * turn -ERESTARTSYS into -EINTR themselves. -ERESTARTSYS never reaches
- * user mode.
+ * Syscalls that must never restart after a handler (poll, select,
+ * sigsuspend...) return -ERESTARTNOHAND; relative sleeps (nanosleep, timed
+ * FUTEX_WAIT) return -ERESTART_RESTARTBLOCK with the thread's
+ * signal_restart filled in, so that a stop and continue resumes them for
+ * the time left through restart_syscall. None of these reaches user mode.
  */
 #ifndef RK_SIGNAL_H
 #define RK_SIGNAL_H

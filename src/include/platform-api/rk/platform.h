@@ -249,6 +249,13 @@ int platform_protect(struct platform_address_space *space, uintptr_t va, unsigne
  */
 int platform_translate(struct platform_address_space *space, uintptr_t va, paddr_t *pa,
                        unsigned *prot);
+/*
+ * Bytes from the page-aligned user address va that are known to hold no
+ * mapping (a missing page table covers them): a hint that lets the Core
+ * skip sparse ranges. 0 when va's page table exists, or when the backend
+ * does not know; never more than the truth. Changes nothing.
+ */
+size_t platform_unmapped_span(struct platform_address_space *space, uintptr_t va);
 
 /* ------------------------------------------------------------ user mode */
 
