@@ -106,7 +106,13 @@ static void vfork_release(struct process *process)
 void process_vfork_release(struct process *process)
 {
     process->has_execed = true;
+    bool parent_waits = process->vfork_pending;
     vfork_release(process);
+    /* Like Linux's wakeup preemption: the woken parent runs before the
+       new program (the child's slice ends at its return to user mode). */
+    struct thread *thread = thread_current();
+    if (parent_waits && thread && thread->process == process)
+        thread->time_slice_start_ns = 0;
 }
 
 /*

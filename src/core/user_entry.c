@@ -40,7 +40,7 @@ static void preemption_timer_arm(uint64_t deadline)
         timer_init(&preemption_timer, preemption_tick, NULL);
         preemption_timer_ready = true;
     }
-    if (!timer_is_pending(&preemption_timer))
+    if (!preemption_timer.pending) /* timer_is_pending(), without the call on every return */
         timer_arm(&preemption_timer, deadline);
 }
 
@@ -100,19 +100,27 @@ void core_return_to_user(struct user_registers *registers)
     process_account_time(thread, now);
     thread->in_user_mode = false;
 
+    /* The clock is read again below only when time may have passed here: a
+       yield, or signal work (a stop parks the thread). */
+    bool time_may_pass = false;
     if (now - thread->time_slice_start_ns >= PREEMPTION_SLICE_NS) {
         thread_yield();
         thread->time_slice_start_ns = clock_now_ns();
+        time_may_pass = true;
     }
     for (;;) {
         if (process && (process->group_exiting || thread->exiting))
             process_exit_thread(0);
+        if (thread->signals.pending != 0 ||
+            (process && (process->signals.pending != 0 || process->state == PROCESS_STOPPED)))
+            time_may_pass = true;
         signal_deliver(registers);
         /* A stop or a handler may have let time pass; a group exit may have begun. */
         if (!process || !(process->group_exiting || thread->exiting))
             break;
     }
-    now = clock_now_ns();
+    if (time_may_pass)
+        now = clock_now_ns();
     if (thread->time_slice_start_ns == 0 || now - thread->time_slice_start_ns >= PREEMPTION_SLICE_NS)
         thread->time_slice_start_ns = now;
     preemption_timer_arm(thread->time_slice_start_ns + PREEMPTION_SLICE_NS);

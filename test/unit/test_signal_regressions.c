@@ -1,8 +1,9 @@
 /*
  * test_signal_regressions.c — signal behaviours once found wrong against
  * Linux: a periodic ITIMER_REAL that falls behind, sigtimedwait on a
- * signal whose default is to ignore, kill on a zombie, and sleeps that a
- * signal without handler interrupts (restart_syscall).
+ * signal whose default is to ignore, kill on a zombie, sleeps that a
+ * signal without handler interrupts (restart_syscall), and the signals of
+ * the #DB, #MF/#XM and #AC faults.
  */
 #include "signal_fixture.h"
 
@@ -215,6 +216,43 @@ static void restart_block_result_is_resolved_at_delivery(void **state)
     assert_int_equal((int64_t)saved_rax, -EINTR);
 }
 
+/* The info of the forced signal, taken off the thread. */
+static struct signal_info take_forced(int expected_signal)
+{
+    struct thread *self = thread_current();
+    assert_true(self->signals.pending & SIGNAL_BIT(expected_signal));
+    struct signal_info info = self->signals.info[expected_signal - 1];
+    self->signals.pending = 0;
+    return info;
+}
+
+/* #DB, #MF/#XM and #AC in user mode: SIGTRAP, SIGFPE and SIGBUS with Linux's codes. */
+static void debug_floating_point_and_alignment_faults_map_like_linux(void **state)
+{
+    struct user_registers registers = sample_registers(0x400000, stack_top() - 64);
+    struct platform_fault fault = { .kind = PLATFORM_FAULT_DEBUG, .vector = 1,
+                                    .instruction_pointer = 0x400123, .user_mode = true,
+                                    .user_registers = &registers };
+    assert_int_equal(signal_user_fault(&fault), PLATFORM_FAULT_RESUME);
+    struct signal_info info = take_forced(SIGTRAP);
+    assert_int_equal(info.code, TRAP_TRACE);
+    assert_int_equal(info.address, 0x400123);
+    fault.kind = PLATFORM_FAULT_FLOATING_POINT;
+    fault.vector = 19;
+    fault.floating_point_code = 3; /* FPE_FLTDIV */
+    assert_int_equal(signal_user_fault(&fault), PLATFORM_FAULT_RESUME);
+    info = take_forced(SIGFPE);
+    assert_int_equal(info.code, 3);
+    assert_int_equal(info.address, 0x400123);
+    assert_int_equal(info.trap_number, 19);
+    fault.kind = PLATFORM_FAULT_ALIGNMENT;
+    fault.vector = 17;
+    assert_int_equal(signal_user_fault(&fault), PLATFORM_FAULT_RESUME);
+    info = take_forced(SIGBUS);
+    assert_int_equal(info.code, BUS_ADRALN);
+    assert_int_equal(info.address, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +264,7 @@ int main(void)
         SIGNAL_TEST(interrupted_nanosleep_resumes_through_restart_syscall),
         SIGNAL_TEST(interrupted_timed_futex_wait_resumes),
         SIGNAL_TEST(restart_block_result_is_resolved_at_delivery),
+        SIGNAL_TEST(debug_floating_point_and_alignment_faults_map_like_linux),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -374,6 +374,14 @@ int exec_replace(const struct exec_request *request, struct user_registers *regi
         exec_arguments_release(&arguments);
         return error;
     }
+    /* No writer while the image runs, none now (Linux's deny_write_access: ETXTBSY). */
+    struct vnode *image_node = program.file->vnode;
+    error = vnode_write_deny(image_node);
+    if (error < 0) {
+        exec_file_release(&program);
+        exec_arguments_release(&arguments);
+        return error;
+    }
     size_t stack_size = exec_stack_size(process);
     char *path = kmalloc(PATH_MAX);
     if (!path)
@@ -388,12 +396,18 @@ int exec_replace(const struct exec_request *request, struct user_registers *regi
     if (error == 0)
         mm = build_address_space(process, &image, &program, &arguments, stack_size, &layout, &error);
     if (mm) {
+        /* The new mm holds the denial from here on (mm_put allows writes again). */
+        vnode_get(image_node);
+        mm->executable = image_node;
+        image_node = NULL;
         error = commit(process, mm, &arguments, program.entry);
         if (error < 0)
             mm_put(mm);
         else
             platform_user_registers_init(registers, image.entry, layout.stack_pointer);
     }
+    if (image_node)
+        vnode_write_allow(image_node);
     kfree(path);
     kfree(image.program_headers);
     exec_file_release(&program);

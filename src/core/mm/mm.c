@@ -6,6 +6,7 @@
  */
 #include <rk/errno.h>
 #include <rk/heap.h>
+#include <rk/path.h>
 
 #include "mm_internal.h"
 
@@ -46,6 +47,10 @@ void mm_put(struct mm *mm)
         return;
     mm_release_areas(mm);
     platform_address_space_destroy(&mm->space);
+    if (mm->executable) {
+        vnode_write_allow(mm->executable);
+        vnode_put(mm->executable);
+    }
     kfree(mm);
 }
 
@@ -98,6 +103,11 @@ struct mm *mm_fork(struct mm *parent)
     child->arguments_end = parent->arguments_end;
     child->environment_start = parent->environment_start;
     child->environment_end = parent->environment_end;
+    if (parent->executable) {
+        vnode_write_deny_again(parent->executable);
+        vnode_get(parent->executable);
+        child->executable = parent->executable;
+    }
     uint64_t remaining = parent->resident_pages;
     list_for_each(node, &parent->areas) {
         const struct vm_area *area = list_entry(node, struct vm_area, link);

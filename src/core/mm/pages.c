@@ -87,8 +87,11 @@ int pages_move_range(struct mm *mm, uintptr_t old_start, uintptr_t new_start, si
     for (size_t offset = 0; offset < length; offset += PAGE_SIZE) {
         paddr_t frame;
         unsigned prot;
-        if (platform_translate(&mm->space, old_start + offset, &frame, &prot) < 0)
+        if (platform_translate(&mm->space, old_start + offset, &frame, &prot) < 0) {
+            /* Whole missing tables at once: a huge sparse area moves in a few steps. */
+            offset = pages_skip(mm, old_start + offset, old_start + length) - old_start;
             continue;
+        }
         int error = platform_map(&mm->space, new_start + offset, frame, prot);
         if (error < 0)
             return -ENOMEM;

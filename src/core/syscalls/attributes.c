@@ -146,8 +146,15 @@ long sys_truncate(const uint64_t arguments[6])
     if (result < 0)
         return result;
     result = path_check_writable(entry);
-    if (result == 0)
+    if (result == 0 && S_ISREG(entry->vnode->type)) {
+        result = vnode_write_access_get(entry->vnode); /* ETXTBSY: a running image */
+        if (result == 0) {
+            result = set_size(entry->vnode, (int64_t)arguments[1], false);
+            vnode_write_access_put(entry->vnode);
+        }
+    } else if (result == 0) {
         result = set_size(entry->vnode, (int64_t)arguments[1], false);
+    }
     path_put(entry);
     return result;
 }

@@ -170,7 +170,11 @@ static long do_open(int dirfd, const char *path, unsigned flags, uint32_t mode)
     if ((flags & O_TRUNC) && !(flags & O_PATH) && S_ISREG(entry->vnode->type)) {
         /* Like Linux's O_TRUNC: the times change even when the file was empty. */
         struct vnode_attributes attributes = { .size = 0, .modify_time = time_now() };
-        error = VNODE_CALL(entry->vnode, setattr, &attributes, VNODE_SET_SIZE | VNODE_SET_MODIFY_TIME);
+        error = vnode_write_access_get(entry->vnode); /* ETXTBSY: a running image */
+        if (error == 0) {
+            error = VNODE_CALL(entry->vnode, setattr, &attributes, VNODE_SET_SIZE | VNODE_SET_MODIFY_TIME);
+            vnode_write_access_put(entry->vnode);
+        }
         if (error < 0) {
             path_put(entry);
             return error;

@@ -48,6 +48,8 @@ void file_put(struct file *file)
         GATE_CALL_VOID(file->service, file->ops->release(file));
     else
         file->ops->release(file);
+    if (file->vnode && file->holds_write_access)
+        vnode_write_access_put(file->vnode);
     if (file->vnode)
         vnode_put(file->vnode);
     if (file->path)

@@ -91,14 +91,29 @@ int vfs_open_entry(struct path_entry *entry, unsigned flags, struct file **resul
             return -ENXIO;
         if (S_ISCHR(node->type) || S_ISBLK(node->type))
             return chardev_open(entry, flags, result);
-        int error = VNODE_CALL(node, open, flags);
+    }
+    /* Writers of a regular file exclude running images of it (ETXTBSY). */
+    bool write_access = !(flags & O_PATH) && S_ISREG(node->type) &&
+                        (access == O_WRONLY || access == O_RDWR);
+    if (write_access) {
+        int error = vnode_write_access_get(node);
         if (error < 0)
             return error;
     }
-    struct file *file = file_alloc((flags & O_PATH) ? &path_only_file_ops : &vnode_file_ops, NULL,
-                                   flags & ~(unsigned)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
-    if (!file)
-        return -ENOMEM;
+    int error = (flags & O_PATH) ? 0 : VNODE_CALL(node, open, flags);
+    struct file *file = NULL;
+    if (error == 0) {
+        file = file_alloc((flags & O_PATH) ? &path_only_file_ops : &vnode_file_ops, NULL,
+                          flags & ~(unsigned)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+        if (!file)
+            error = -ENOMEM;
+    }
+    if (error < 0) {
+        if (write_access)
+            vnode_write_access_put(node);
+        return error;
+    }
+    file->holds_write_access = write_access;
     vnode_get(node);
     file->vnode = node;
     path_get(entry);

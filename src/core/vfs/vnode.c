@@ -1,10 +1,11 @@
 /*
- * vnode.c — vnode reference counting and the shared stubs for unused
- * vnode operations.
+ * vnode.c — vnode reference counting, write access against running
+ * executables (ETXTBSY) and the shared stubs for unused vnode operations.
  */
 #include <rk/errno.h>
 #include <rk/gate.h>
 #include <rk/panic.h>
+#include <rk/path.h>
 #include <rk/platform.h>
 #include <rk/vfs.h>
 
@@ -17,6 +18,48 @@ void vnode_init(struct vnode *node, struct superblock *superblock, const struct 
     node->inode_number = inode_number;
     node->references = 1;
     node->mounted_here = NULL;
+    node->write_access = 0;
+}
+
+int vnode_write_access_get(struct vnode *node)
+{
+    irq_flags_t flags = platform_irq_save();
+    int error = node->write_access < 0 ? -ETXTBSY : 0;
+    if (error == 0)
+        node->write_access++;
+    platform_irq_restore(flags);
+    return error;
+}
+
+void vnode_write_access_put(struct vnode *node)
+{
+    irq_flags_t flags = platform_irq_save();
+    node->write_access--;
+    platform_irq_restore(flags);
+}
+
+int vnode_write_deny(struct vnode *node)
+{
+    irq_flags_t flags = platform_irq_save();
+    int error = node->write_access > 0 ? -ETXTBSY : 0;
+    if (error == 0)
+        node->write_access--;
+    platform_irq_restore(flags);
+    return error;
+}
+
+void vnode_write_deny_again(struct vnode *node)
+{
+    irq_flags_t flags = platform_irq_save();
+    node->write_access--;
+    platform_irq_restore(flags);
+}
+
+void vnode_write_allow(struct vnode *node)
+{
+    irq_flags_t flags = platform_irq_save();
+    node->write_access++;
+    platform_irq_restore(flags);
 }
 
 void vnode_get(struct vnode *node)

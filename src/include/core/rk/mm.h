@@ -24,6 +24,7 @@
 
 struct file;
 struct mm_shared_memory;
+struct vnode;
 
 /* mmap(2) protections and flags, Linux x86_64 values. */
 #define PROT_NONE 0x0
@@ -79,6 +80,8 @@ struct mm {
     uintptr_t environment_start, environment_end; /* envp strings, for /proc/PID/environ */
     uint64_t resident_pages;     /* frames currently mapped */
     struct vm_area *cached_area; /* the last area mm_find_area found, or NULL */
+    struct vnode *executable;    /* the image exec loaded: referenced, writes denied (ETXTBSY)
+                                    while any mm holds it; NULL for none */
 };
 
 /* A new empty address space with one user, or NULL on ENOMEM. */

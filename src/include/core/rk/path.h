@@ -140,6 +140,21 @@ int mount_remove(struct path_entry *entry, unsigned flags);
 int path_check_writable(const struct path_entry *entry);
 
 /*
+ * Write access to a regular file's contents against running executables
+ * (Linux's get_write_access/deny_write_access): vnode_write_access_get
+ * counts a writer (an open for writing, a truncate), or returns -ETXTBSY
+ * while the file is a running image; vnode_write_deny counts a running
+ * image, or returns -ETXTBSY while the file is open for writing. Each
+ * success is undone by vnode_write_access_put / vnode_write_allow.
+ * vnode_write_deny_again adds a holder to an already denied node (fork).
+ */
+int vnode_write_access_get(struct vnode *node);
+void vnode_write_access_put(struct vnode *node);
+int vnode_write_deny(struct vnode *node);
+void vnode_write_deny_again(struct vnode *node);
+void vnode_write_allow(struct vnode *node);
+
+/*
  * A path entry at the root of a detached mount was freed: finish the
  * unmount once nothing uses the filesystem any more.
  */

@@ -83,6 +83,7 @@ struct file {
     struct path_entry *path;       /* referenced; where it was opened, NULL when anonymous */
     void *private;                 /* the owner's */
     unsigned long poll_version;    /* the owner's (pipes: Linux's f_version for POLLHUP) */
+    bool holds_write_access;       /* Core: counted in vnode->write_access (released by file_put) */
 };
 
 /* A new description with one reference, or NULL when memory is exhausted. */

@@ -339,6 +339,8 @@ struct vnode {
     uint64_t inode_number;
     unsigned long references;
     struct mount *mounted_here;    /* Core: the mount covering this directory, or NULL */
+    long write_access;             /* Core: > 0 descriptors open for writing, < 0 running
+                                      executables (Linux's i_writecount, for ETXTBSY) */
 };
 
 /* Fill node with one reference (the caller's). */
