@@ -20,7 +20,7 @@
 
 static const struct sched_policy_ops *policy = &sched_policy_round_robin;
 static struct thread boot_thread;           /* the context that ran sched_init(); the idle thread */
-static struct thread *current_thread;
+struct thread *sched_running_thread; /* see rk/thread.h */
 static uint64_t switches;
 static struct list_node dead_threads;       /* detached threads that exited, to be freed */
 
@@ -39,7 +39,7 @@ void sched_init(const struct sched_policy_ops *new_policy)
     list_init(thread_list());
     list_push_back(thread_list(), &boot_thread.all_link);
     list_init(&dead_threads);
-    current_thread = &boot_thread;
+    sched_running_thread = &boot_thread;
     switches = 0;
     platform_irq_restore(flags);
 }
@@ -61,14 +61,12 @@ void sched_set_policy(const struct sched_policy_ops *new_policy)
     platform_irq_restore(flags);
 }
 
-struct thread *thread_current(void) { return current_thread; }
-
 /* Free detached threads that exited, except the running one. Interrupts disabled. */
 static void reap_dead_threads(void)
 {
     list_for_each_safe(node, &dead_threads) {
         struct thread *thread = list_entry(node, struct thread, run_link);
-        if (thread == current_thread)
+        if (thread == sched_running_thread)
             continue;
         list_remove(&thread->run_link);
         thread_free(thread);
@@ -78,12 +76,12 @@ static void reap_dead_threads(void)
 /* Switch from the running thread to next. Interrupts disabled. */
 static void switch_to(struct thread *next)
 {
-    struct thread *previous = current_thread;
+    struct thread *previous = sched_running_thread;
     if (next == previous) {
         next->state = THREAD_RUNNING;
         return;
     }
-    current_thread = next;
+    sched_running_thread = next;
     next->state = THREAD_RUNNING;
     next->switches_in++;
     switches++;
@@ -113,7 +111,7 @@ bool sched_wake(struct thread *thread)
 
 void sched_block(struct spinlock *lock)
 {
-    struct thread *thread = current_thread;
+    struct thread *thread = sched_running_thread;
     if (thread == &boot_thread)
         panic("sched_block: the idle thread must never block");
     thread->state = THREAD_BLOCKED;
@@ -126,7 +124,7 @@ void sched_yield(void)
 {
     irq_flags_t flags = platform_irq_save();
     platform_poll_events(); /* a yield point: let pending interrupts in (hosted needs it) */
-    struct thread *thread = current_thread;
+    struct thread *thread = sched_running_thread;
     if (thread == &boot_thread) {
         struct thread *next = policy->pick_next();
         if (next)
@@ -144,7 +142,7 @@ void thread_yield(void) { sched_yield(); }
 /* Called by thread_exit(): mark dead, queue for reaping when detached, never return. */
 void sched_exit_current(void)
 {
-    struct thread *thread = current_thread;
+    struct thread *thread = sched_running_thread;
     thread->state = THREAD_DEAD;
     if (thread->detached)
         list_push_back(&dead_threads, &thread->run_link);
@@ -191,7 +189,7 @@ void sched_idle_loop(void)
  */
 static bool boot_thread_run(bool (*done)(void *argument), void *argument, bool until_quiet)
 {
-    if (current_thread != &boot_thread)
+    if (sched_running_thread != &boot_thread)
         panic("only the boot thread may drive the scheduler");
     for (;;) {
         if (done && done(argument))
@@ -216,7 +214,7 @@ bool sched_boot_thread_wait(bool (*done)(void *argument), void *argument)
     return boot_thread_run(done, argument, false);
 }
 
-bool sched_is_boot_thread(void) { return current_thread == &boot_thread; }
+bool sched_is_boot_thread(void) { return sched_running_thread == &boot_thread; }
 
 unsigned sched_run_until_idle(void)
 {

@@ -104,6 +104,17 @@ void user_mode_capture_segment_bases(struct user_registers *registers)
     registers->gs_base = loaded_gs_base;
 }
 
+/* sti / cli without a call (platform_irq_enable/disable): these sit on every syscall's path. */
+static inline void interrupts_on(void)
+{
+    __asm__ volatile("sti" : : : "memory");
+}
+
+static inline void interrupts_off(void)
+{
+    __asm__ volatile("cli" : : : "memory");
+}
+
 /* True when IRET and the base MSRs can load registers without faulting in the kernel. */
 static bool user_state_is_loadable(const struct user_registers *registers)
 {
@@ -117,7 +128,7 @@ bool user_mode_return_prepare(struct user_registers *registers, bool call_core)
     for (;;) {
         if (call_core) {
             core_return_to_user(registers);
-            platform_irq_disable();
+            interrupts_off();
         }
         if (__builtin_expect(user_state_is_loadable(registers), 1))
             break;
@@ -154,7 +165,7 @@ int syscall_handle(struct user_registers *registers);
 int syscall_handle(struct user_registers *registers)
 {
     user_mode_capture_segment_bases(registers);
-    platform_irq_enable();
+    interrupts_on();
     core_syscall(registers);
     return user_mode_return_prepare(registers, true);
 }

@@ -92,8 +92,10 @@ int thread_join(struct thread *thread, int *exit_code);
 void thread_detach(struct thread *thread);
 /* End the running thread. */
 RK_NORETURN void thread_exit(int exit_code);
-/* The running thread. */
-struct thread *thread_current(void);
+/* The running thread (sched.c keeps it; read it through thread_current()). */
+extern struct thread *sched_running_thread;
+/* The running thread. Inline: it sits on every syscall's path. */
+static inline struct thread *thread_current(void) { return sched_running_thread; }
 /* Let other runnable threads run; returns when rescheduled. */
 void thread_yield(void);
 /* Number of live (not yet freed) threads, the boot thread included. */
