@@ -76,11 +76,38 @@ void process_switch_hook(struct thread *previous, struct thread *next)
     }
 }
 
+/*
+ * Charge the time since the thread's accounting mark to user (to_user) or
+ * system time and move the mark to now: process_account_time for the
+ * running thread of a process, without branches (the syscall path). A mark
+ * of 0 (not started) or in the future charges nothing.
+ */
+static inline void account_boundary(struct thread *thread, struct process *process, uint64_t now,
+                                    bool to_user)
+{
+    uint64_t mark = thread->accounting_mark_ns;
+    uint64_t valid = -(uint64_t)((mark != 0) & (now > mark));
+    uint64_t elapsed = (now - mark) & valid;
+    if (to_user) {
+        thread->user_time_ns += elapsed;
+        process->user_time_ns += elapsed;
+    } else {
+        thread->system_time_ns += elapsed;
+        process->system_time_ns += elapsed;
+    }
+    thread->accounting_mark_ns = now;
+}
+
 /* Upcall: a SYSCALL from user mode (see rk/platform.h). */
 void core_syscall(struct user_registers *registers)
 {
     struct thread *thread = thread_current();
-    process_account_time(thread, clock_now_ns());
+    struct process *process = thread->process;
+    uint64_t now = platform_clock_ns();
+    if (__builtin_expect(process != NULL, 1))
+        account_boundary(thread, process, now, thread->in_user_mode);
+    else
+        process_account_time(thread, now);
     thread->in_user_mode = false;
     thread->user_registers = registers;
     const uint64_t arguments[SYSCALL_ARGUMENTS] = {
@@ -90,13 +117,42 @@ void core_syscall(struct user_registers *registers)
     registers->rax = (uint64_t)syscall_dispatch(registers->orig_rax, arguments);
 }
 
+/*
+ * Nonzero when the way back to user mode has work beyond the accounting:
+ * a pending signal (even a blocked one), a stop, an exit, a -ERESTART*
+ * result to resolve, a mask to restore, an expired or unstarted slice, no
+ * preemption timer armed. Bitwise on purpose: one branch for the caller.
+ */
+static inline uint64_t return_work(const struct thread *thread, const struct process *process,
+                                   const struct user_registers *registers, uint64_t now)
+{
+    uint64_t restart_result = registers->rax + ERESTART_RESTARTBLOCK; /* -516..-512 -> 0..4 */
+    return thread->signals.pending | process->signals.pending |
+           (uint64_t)process->group_exiting | (uint64_t)thread->exiting |
+           (uint64_t)(process->state == PROCESS_STOPPED) |
+           (uint64_t)thread->signals.restore_saved_blocked |
+           (uint64_t)(restart_result <= ERESTART_RESTARTBLOCK - ERESTARTSYS) |
+           (uint64_t)(thread->time_slice_start_ns == 0) |
+           (uint64_t)(now - thread->time_slice_start_ns >= PREEMPTION_SLICE_NS) |
+           (uint64_t)!preemption_timer.pending;
+}
+
 /* Upcall: the last Core step before user mode resumes (see rk/platform.h). */
 void core_return_to_user(struct user_registers *registers)
 {
     struct thread *thread = thread_current();
     struct process *process = thread->process;
     thread->user_registers = registers;
-    uint64_t now = clock_now_ns();
+    uint64_t now = platform_clock_ns();
+
+    /* Nothing to do (the common case): charge system time and go. */
+    if (__builtin_expect(process != NULL, 1) &&
+        __builtin_expect(return_work(thread, process, registers, now) == 0, 1)) {
+        account_boundary(thread, process, now, false);
+        thread->in_user_mode = true;
+        return;
+    }
+
     process_account_time(thread, now);
     thread->in_user_mode = false;
 

@@ -93,8 +93,8 @@ static void resynchronise_segment_bases(void)
     loaded_gs_base = gs_base;
 }
 
-/* See x86.h. Interrupts off. */
-void user_mode_capture_segment_bases(struct user_registers *registers)
+/* user_mode_capture_segment_bases, inline for the syscall path. Interrupts off. */
+static inline void capture_segment_bases(struct user_registers *registers)
 {
     uint32_t fs_selector, gs_selector;
     __asm__ volatile("movl %%fs, %0\n\tmovl %%gs, %1" : "=r"(fs_selector), "=r"(gs_selector));
@@ -102,6 +102,12 @@ void user_mode_capture_segment_bases(struct user_registers *registers)
         resynchronise_segment_bases();
     registers->fs_base = loaded_fs_base;
     registers->gs_base = loaded_gs_base;
+}
+
+/* See x86.h. Interrupts off. */
+void user_mode_capture_segment_bases(struct user_registers *registers)
+{
+    capture_segment_bases(registers);
 }
 
 /* sti / cli without a call (platform_irq_enable/disable): these sit on every syscall's path. */
@@ -115,34 +121,23 @@ static inline void interrupts_off(void)
     __asm__ volatile("cli" : : : "memory");
 }
 
-/* True when IRET and the base MSRs can load registers without faulting in the kernel. */
-static bool user_state_is_loadable(const struct user_registers *registers)
+/*
+ * True when IRET and the base MSRs can load registers without faulting in
+ * the kernel. Bitwise, not short-circuit: one branch for the caller (each
+ * branch ends a translation block under TCG, and this is on every return).
+ */
+static inline bool user_state_is_loadable(const struct user_registers *registers)
 {
-    return address_is_canonical(registers->rip) && address_is_canonical(registers->fs_base) &&
-           address_is_canonical(registers->gs_base);
+    uint64_t rip = registers->rip, fs_base = registers->fs_base, gs_base = registers->gs_base;
+    uint64_t noncanonical = (rip ^ (uint64_t)((int64_t)(rip << 16) >> 16)) |
+                            (fs_base ^ (uint64_t)((int64_t)(fs_base << 16) >> 16)) |
+                            (gs_base ^ (uint64_t)((int64_t)(gs_base << 16) >> 16));
+    return noncanonical == 0;
 }
 
-/* See x86.h. */
-bool user_mode_return_prepare(struct user_registers *registers, bool call_core)
+/* Load the FS/GS bases the frame holds where they differ from the MSRs. Interrupts off. */
+static void load_segment_bases(const struct user_registers *registers)
 {
-    for (;;) {
-        if (call_core) {
-            core_return_to_user(registers);
-            interrupts_off();
-        }
-        if (__builtin_expect(user_state_is_loadable(registers), 1))
-            break;
-        /* The CPU would refuse this state in kernel mode: report the
-           general-protection fault Linux's IRET takes (the Core delivers
-           SIGSEGV), then let the Core have its say again. */
-        interrupt_user_exception(registers, VECTOR_GENERAL_PROTECTION, 0);
-        call_core = true;
-    }
-    registers->rflags = (registers->rflags & USER_RFLAGS_CHANGEABLE) | RFLAGS_INTERRUPT_ENABLE |
-                        RFLAGS_ALWAYS_ONE;
-    if (registers->cs != USER_CODE_SELECTOR && registers->cs != USER_CODE32_SELECTOR)
-        registers->cs = USER_CODE_SELECTOR;
-    registers->ss = USER_DATA_SELECTOR;
     if (registers->fs_base != loaded_fs_base) {
         write_msr(MSR_FS_BASE, registers->fs_base);
         loaded_fs_base = registers->fs_base;
@@ -151,9 +146,48 @@ bool user_mode_return_prepare(struct user_registers *registers, bool call_core)
         write_msr(MSR_GS_BASE, registers->gs_base);
         loaded_gs_base = registers->gs_base;
     }
-    return registers->rcx == registers->rip && registers->r11 == registers->rflags &&
-           registers->rip < SYSRET_RIP_LIMIT && registers->cs == USER_CODE_SELECTOR &&
-           (registers->rflags & (RFLAGS_TRAP | RFLAGS_RESUME)) == 0;
+}
+
+/*
+ * The end of every return to user mode, after the Core's last word (see
+ * user_mode_return_prepare). The common case (a loadable frame, unchanged
+ * bases) is straight-line code with two predictable branches: conditions
+ * are combined with bitwise operators on purpose.
+ */
+static inline bool frame_finish(struct user_registers *registers)
+{
+    while (__builtin_expect(!user_state_is_loadable(registers), 0)) {
+        /* The CPU would refuse this state in kernel mode: report the
+           general-protection fault Linux's IRET takes (the Core delivers
+           SIGSEGV), then let the Core have its say again. */
+        interrupt_user_exception(registers, VECTOR_GENERAL_PROTECTION, 0);
+        core_return_to_user(registers);
+        interrupts_off();
+    }
+    uint64_t rflags = (registers->rflags & USER_RFLAGS_CHANGEABLE) | RFLAGS_INTERRUPT_ENABLE |
+                      RFLAGS_ALWAYS_ONE;
+    registers->rflags = rflags;
+    uint64_t cs = registers->cs;
+    uint64_t keep_cs = -(uint64_t)((cs == USER_CODE_SELECTOR) | (cs == USER_CODE32_SELECTOR));
+    cs = (cs & keep_cs) | (USER_CODE_SELECTOR & ~keep_cs);
+    registers->cs = cs;
+    registers->ss = USER_DATA_SELECTOR;
+    if (__builtin_expect(((registers->fs_base ^ loaded_fs_base) |
+                          (registers->gs_base ^ loaded_gs_base)) != 0, 0))
+        load_segment_bases(registers);
+    return (registers->rcx == registers->rip) & (registers->r11 == rflags) &
+           (registers->rip < SYSRET_RIP_LIMIT) & (cs == USER_CODE_SELECTOR) &
+           ((rflags & (RFLAGS_TRAP | RFLAGS_RESUME)) == 0);
+}
+
+/* See x86.h. */
+bool user_mode_return_prepare(struct user_registers *registers, bool call_core)
+{
+    if (call_core) {
+        core_return_to_user(registers);
+        interrupts_off();
+    }
+    return frame_finish(registers);
 }
 
 /*
@@ -164,10 +198,12 @@ bool user_mode_return_prepare(struct user_registers *registers, bool call_core)
 int syscall_handle(struct user_registers *registers);
 int syscall_handle(struct user_registers *registers)
 {
-    user_mode_capture_segment_bases(registers);
+    capture_segment_bases(registers);
     interrupts_on();
     core_syscall(registers);
-    return user_mode_return_prepare(registers, true);
+    core_return_to_user(registers);
+    interrupts_off();
+    return frame_finish(registers);
 }
 
 /*
