@@ -236,6 +236,16 @@ static long futex_wait(uintptr_t address, bool private_futex, uint32_t value, ui
     return futex_wait_until(address, private_futex, value, deadline, bitset);
 }
 
+/* The keys of the two words of a requeue or wake-op. Returns 0, -EFAULT or -EINVAL. */
+static int futex_key_pair_get(uintptr_t address, uintptr_t address2, bool private_futex,
+                              struct futex_key *key, struct futex_key *key2)
+{
+    int error = futex_key_get(address, private_futex, key);
+    if (error == 0)
+        error = futex_key_get(address2, private_futex, key2);
+    return error;
+}
+
 /* FUTEX_REQUEUE / FUTEX_CMP_REQUEUE: wake some, move up to requeue_count others to address2. */
 static long futex_requeue(uintptr_t address, bool private_futex, int wake_count, int requeue_count,
                           uintptr_t address2, bool compare, uint32_t expected)
@@ -243,9 +253,7 @@ static long futex_requeue(uintptr_t address, bool private_futex, int wake_count,
     if (wake_count < 0 || requeue_count < 0)
         return -EINVAL;
     struct futex_key key, key2;
-    int error = futex_key_get(address, private_futex, &key);
-    if (error == 0)
-        error = futex_key_get(address2, private_futex, &key2);
+    int error = futex_key_pair_get(address, address2, private_futex, &key, &key2);
     if (error < 0)
         return error;
     if (compare) {
@@ -255,7 +263,6 @@ static long futex_requeue(uintptr_t address, bool private_futex, int wake_count,
         if (current != expected)
             return -EAGAIN;
     }
-    long done = 0;
     int woken = 0, moved = 0;
     irq_flags_t flags = platform_irq_save();
     struct list_node *bucket = bucket_of(&key);
@@ -278,8 +285,7 @@ static long futex_requeue(uintptr_t address, bool private_futex, int wake_count,
         }
     }
     platform_irq_restore(flags);
-    done = woken + moved;
-    return done;
+    return woken + moved;
 }
 
 /* Sign-extend the 12-bit field of a FUTEX_WAKE_OP encoding. */
@@ -303,9 +309,7 @@ static long futex_wake_op(uintptr_t address, bool private_futex, int wake_count,
     if (op > 4 || cmp > 5)
         return -ENOSYS;
     struct futex_key key, key2;
-    int error = futex_key_get(address, private_futex, &key);
-    if (error == 0)
-        error = futex_key_get(address2, private_futex, &key2);
+    int error = futex_key_pair_get(address, address2, private_futex, &key, &key2);
     if (error < 0)
         return error;
     uint32_t old_value;
