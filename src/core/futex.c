@@ -264,6 +264,10 @@ static long futex_requeue(uintptr_t address, bool private_futex, int wake_count,
             return -EAGAIN;
     }
     int woken = 0, moved = 0;
+    /* Moved waiters wait here until the walk ends: pushed straight onto
+       address2's bucket, a requeue onto the same word would meet them again. */
+    struct list_node requeued;
+    list_init(&requeued);
     irq_flags_t flags = platform_irq_save();
     struct list_node *bucket = bucket_of(&key);
     list_for_each_safe(node, bucket) {
@@ -278,12 +282,15 @@ static long futex_requeue(uintptr_t address, bool private_futex, int wake_count,
         } else if (moved < requeue_count) {
             list_remove(&waiter->link);
             waiter->key = key2;
-            list_push_back(bucket_of(&key2), &waiter->link);
+            list_push_back(&requeued, &waiter->link);
             moved++;
         } else {
             break;
         }
     }
+    struct list_node *bucket2 = bucket_of(&key2);
+    while (!list_is_empty(&requeued))
+        list_push_back(bucket2, list_pop_front(&requeued));
     platform_irq_restore(flags);
     return woken + moved;
 }

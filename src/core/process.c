@@ -214,12 +214,6 @@ void process_put(struct process *process)
     kfree(process);
 }
 
-struct process *process_current(void)
-{
-    struct thread *thread = thread_current();
-    return thread ? thread->process : NULL;
-}
-
 void process_attach_thread(struct process *process, struct thread *thread)
 {
     irq_flags_t flags = platform_irq_save();

@@ -88,13 +88,11 @@ static inline void account_boundary(struct thread *thread, struct process *proce
     uint64_t mark = thread->accounting_mark_ns;
     uint64_t valid = -(uint64_t)((mark != 0) & (now > mark));
     uint64_t elapsed = (now - mark) & valid;
-    if (to_user) {
-        thread->user_time_ns += elapsed;
-        process->user_time_ns += elapsed;
-    } else {
-        thread->system_time_ns += elapsed;
-        process->system_time_ns += elapsed;
-    }
+    uint64_t user_mask = -(uint64_t)to_user;
+    thread->user_time_ns += elapsed & user_mask;
+    process->user_time_ns += elapsed & user_mask;
+    thread->system_time_ns += elapsed & ~user_mask;
+    process->system_time_ns += elapsed & ~user_mask;
     thread->accounting_mark_ns = now;
 }
 

@@ -116,8 +116,15 @@ static bool wake_first(struct wait_queue *queue)
     return true;
 }
 
+/*
+ * The wakes first look at the queue without touching the interrupt flag:
+ * only threads join a queue (never an interrupt handler), so a queue seen
+ * empty by the running thread stays empty until it sleeps or returns.
+ */
 int wait_queue_wake_one(struct wait_queue *queue)
 {
+    if (list_is_empty(&queue->waiters))
+        return 0;
     irq_flags_t flags = platform_irq_save();
     int woken = wake_first(queue) ? 1 : 0;
     platform_irq_restore(flags);
@@ -126,6 +133,8 @@ int wait_queue_wake_one(struct wait_queue *queue)
 
 int wait_queue_wake_all(struct wait_queue *queue)
 {
+    if (list_is_empty(&queue->waiters))
+        return 0; /* see wait_queue_wake_one */
     irq_flags_t flags = platform_irq_save();
     int woken = 0;
     while (wake_first(queue))

@@ -304,12 +304,55 @@ int platform_protect(struct platform_address_space *space, uintptr_t va, unsigne
     return 0;
 }
 
+/* paging_table() inline, for the user-copy walk below. */
+static inline uint64_t *table_at(paddr_t frame)
+{
+    /* Branch-free (a branch ends a translation block under TCG). */
+    uint64_t in_image = -(uint64_t)((frame >= kernel_image_physical(kernel_image_start)) &
+                                    (frame < kernel_image_physical(kernel_image_end)));
+    uint64_t base = (KERNEL_VIRTUAL_BASE & in_image) | (DIRECT_MAP_BASE & ~in_image);
+    return (uint64_t *)(uintptr_t)(base + frame);
+}
+
+/*
+ * The common lookup of user copies: a user-half va mapped by a 4 KiB page.
+ * Walks without calls; returns the leaf entry, or NULL when a level is
+ * absent or a large page is met (the caller then takes find_entry's way).
+ */
+static inline const uint64_t *find_user_leaf(const struct platform_address_space *space,
+                                             uintptr_t va)
+{
+    const uint64_t *table = table_at(space->root);
+    uint64_t unusable = 0; /* a level absent or large: checked once, after the walk */
+#pragma GCC unroll 3
+    for (unsigned shift = 39; shift > 12; shift -= 9) {
+        uint64_t entry = table[(va >> shift) & 511];
+        unusable |= (entry & (PTE_PRESENT | PTE_LARGE)) ^ PTE_PRESENT;
+        if (__builtin_expect(unusable != 0, 0))
+            return NULL;
+        table = table_at(entry & PTE_ADDRESS_MASK);
+    }
+    return &table[(va >> 12) & 511];
+}
+
 /* Look up the page at va (4 KiB, or inside a 2 MiB / 1 GiB page). Returns 0, -EINVAL or -ENOENT. */
 int platform_translate(struct platform_address_space *space, uintptr_t va, paddr_t *pa,
                        unsigned *prot)
 {
     if (!address_is_translatable(space, va))
         return -EINVAL;
+    if (!is_kernel_address(va)) {
+        const uint64_t *leaf = find_user_leaf(space, va);
+        if (__builtin_expect(leaf != NULL, 1)) {
+            if (!entry_is_mapped(*leaf))
+                return -ENOENT;
+            if (pa != NULL)
+                *pa = *leaf & PTE_ADDRESS_MASK & ~(uint64_t)(PAGE_SIZE - 1);
+            if (prot != NULL)
+                *prot = entry_protection(*leaf);
+            return 0;
+        }
+    }
     uint64_t page_size;
     int error = 0;
     uint64_t *entry = find_entry(space, va, false, &page_size, &error);

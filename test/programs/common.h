@@ -8,6 +8,8 @@
 #define TEST_PROGRAMS_COMMON_H
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +67,29 @@ static inline void show(const char *label, long result)
         printf("%s: -1 %s\n", label, errno_symbol(errno));
     else
         printf("%s: %ld\n", label, result);
+}
+
+/* Wait until process pid sleeps in the kernel (state S in /proc/PID/stat):
+ * how a program knows its peer is blocked in a syscall, instead of hoping a
+ * sleep was long enough. Returns 0, or -1 when the process is gone. */
+static inline int wait_until_sleeping(pid_t pid)
+{
+    char path[64], text[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    for (;;) {
+        int fd = open(path, O_RDONLY);
+        if (fd < 0)
+            return -1;
+        ssize_t got = read(fd, text, sizeof text - 1);
+        close(fd);
+        if (got <= 0)
+            return -1;
+        text[got] = '\0';
+        const char *end = strrchr(text, ')'); /* the state follows "(comm) " */
+        if (end && end[1] == ' ' && end[2] == 'S')
+            return 0;
+        sched_yield();
+    }
 }
 
 /* Print a yes/no fact. */

@@ -22,12 +22,21 @@ int main(void)
     }
     show("wait with no children", wait(NULL));
 
+    /* The slow child runs until the parent has looked (it reads the pipe's end). */
+    int gate[2];
+    if (pipe(gate) < 0)
+        return 1;
     pid_t slow = fork();
     if (slow == 0) {
-        usleep(200000);
+        char byte;
+        close(gate[1]);
+        ssize_t ignored = read(gate[0], &byte, 1);
+        (void)ignored;
         _exit(0);
     }
+    close(gate[0]);
     show("waitpid WNOHANG while running", waitpid(slow, NULL, WNOHANG));
+    close(gate[1]);
     int status;
     fact("waitpid blocks until exit", waitpid(-1, &status, 0) == slow && WIFEXITED(status));
 

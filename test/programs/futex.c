@@ -13,10 +13,18 @@
 /* From linux/futex.h (musl's include path has no kernel headers). */
 #define FUTEX_WAIT_PRIVATE (0 | 128)
 #define FUTEX_WAKE_PRIVATE (1 | 128)
+#define FUTEX_CMP_REQUEUE_PRIVATE (4 | 128)
 
 static long futex(uint32_t *address, int operation, uint32_t value, const struct timespec *timeout)
 {
     return syscall(SYS_futex, address, operation, value, timeout, NULL, 0);
+}
+
+/* How many threads wait on address (holding value): requeued onto the
+ * same word they stay where they are, and the count comes back. */
+static long waiters_on(uint32_t *address, uint32_t value)
+{
+    return syscall(SYS_futex, address, FUTEX_CMP_REQUEUE_PRIVATE, 0, (long)INT32_MAX, address, value);
 }
 
 static uint32_t word;
@@ -59,7 +67,8 @@ int main(void)
     pthread_t many[3];
     for (int i = 0; i < 3; i++)
         pthread_create(&many[i], NULL, waiter, NULL);
-    usleep(200000);
+    while (waiters_on(&word, 0) < 3)  /* all three asleep, not a guess at how long that takes */
+        sched_yield();
     __atomic_store_n(&word, 1, __ATOMIC_SEQ_CST);
     long first = futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL);
     long rest = futex(&word, FUTEX_WAKE_PRIVATE, 100, NULL);

@@ -16,12 +16,15 @@ static void handler(int signo)
     handled++;
 }
 
-/* A child that signals us after 100 ms and writes "x" after 300 ms. */
+/* A child that signals us once we sleep in the syscall (at least 100 ms
+ * after the fork) and writes "x" 200 ms later. */
 static pid_t poke_later(int write_end, int do_write)
 {
     pid_t child = fork();
     if (child == 0) {
         usleep(100000);
+        if (wait_until_sleeping(getppid()) < 0)
+            _exit(1);
         kill(getppid(), SIGUSR1);
         usleep(200000);
         if (do_write && write(write_end, "x", 1) != 1)

@@ -89,9 +89,10 @@ static void orphaned_stopped_group(void)
         return;
     int status;
     waitpid(middle, &status, 0);
-    /* init reaps it once SIGHUP killed it: wait up to 5 s for ESRCH. */
+    /* init reaps it once SIGHUP killed it: wait for ESRCH (up to 15 s, room
+       for a loaded host; the runner's case timeout is 20 s). */
     int gone = 0;
-    for (int i = 0; i < 500 && !gone; i++) {
+    for (int i = 0; i < 1500 && !gone; i++) {
         gone = kill(stopped, 0) < 0 && errno == ESRCH;
         if (!gone)
             usleep(10000);

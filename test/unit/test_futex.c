@@ -137,6 +137,33 @@ static void cmp_requeue_moves_waiters(void **state)
     assert_int_equal(futex_call(word, PRIVATE(FUTEX_REQUEUE), (uint32_t)-1, 0, target, 0), -EINVAL);
 }
 
+/*
+ * Requeueing onto the same futex moves each waiter once (Linux counts
+ * three here), and FIFO order stays: the kernel must not walk the moved
+ * waiters again (with an unbounded count that never ended).
+ */
+static void requeue_onto_the_same_word_counts_each_waiter_once(void **state)
+{
+    uintptr_t word = user_word(0);
+    struct waiter waiters[3];
+    for (int i = 0; i < 3; i++) {
+        waiters[i] = (struct waiter){ .word = word, .operation = PRIVATE(FUTEX_WAIT) };
+        start_waiter(&waiters[i]);
+    }
+    let_them_block();
+    assert_int_equal(futex_call(word, PRIVATE(FUTEX_CMP_REQUEUE), 0, INT32_MAX, word, 0), 3);
+    assert_int_equal(futex_call(word, PRIVATE(FUTEX_REQUEUE), 0, 10, word, 0), 3);
+    assert_int_equal(futex_waiter_count(), 3);
+    assert_int_equal(futex_call(word, PRIVATE(FUTEX_WAKE), 1, 0, 0, 0), 1);
+    let_them_block();
+    assert_true(waiters[0].done);  /* still the first in line */
+    assert_false(waiters[1].done);
+    assert_int_equal(futex_call(word, PRIVATE(FUTEX_WAKE), 10, 0, 0, 0), 2);
+    sched_run_until_idle();
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(waiters[i].result, 0);
+}
+
 static void wake_op_changes_the_second_word_and_wakes(void **state)
 {
     uintptr_t word = user_word(0), other = user_word(1);
@@ -178,6 +205,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(relative_timeout_expires, boot_with_init, drop_init),
         cmocka_unit_test_setup_teardown(absolute_bitset_timeout_and_bitset_matching, boot_with_init, drop_init),
         cmocka_unit_test_setup_teardown(cmp_requeue_moves_waiters, boot_with_init, drop_init),
+        cmocka_unit_test_setup_teardown(requeue_onto_the_same_word_counts_each_waiter_once, boot_with_init,
+                                        drop_init),
         cmocka_unit_test_setup_teardown(wake_op_changes_the_second_word_and_wakes, boot_with_init, drop_init),
         cmocka_unit_test_setup_teardown(errors, boot_with_init, drop_init),
     };

@@ -23,26 +23,26 @@ struct file *file_alloc(const struct file_ops *ops, struct service *service, uns
     return file;
 }
 
+/* One atomic read-modify-write: interrupts cannot split it (no interrupt-flag work per syscall). */
 void file_get(struct file *file)
 {
-    irq_flags_t flags = platform_irq_save();
-    file->references++;
-    platform_irq_restore(flags);
+    __atomic_fetch_add(&file->references, 1, __ATOMIC_RELAXED);
 }
 
 void file_put(struct file *file)
 {
     if (!file)
         return;
-    irq_flags_t flags = platform_irq_save();
-    if (file->references == 0) {
-        platform_irq_restore(flags);
-        WARN("file_put: description %p has no reference left", (void *)file);
-        return;
-    }
-    bool last = --file->references == 0;
-    platform_irq_restore(flags);
-    if (!last)
+    /* Compare-and-swap instead of an interrupt-flag section (see file_get). */
+    unsigned long references = __atomic_load_n(&file->references, __ATOMIC_RELAXED);
+    do {
+        if (references == 0) {
+            WARN("file_put: description %p has no reference left", (void *)file);
+            return;
+        }
+    } while (!__atomic_compare_exchange_n(&file->references, &references, references - 1, false,
+                                          __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+    if (references != 1)
         return;
     if (file->service)
         GATE_CALL_VOID(file->service, file->ops->release(file));

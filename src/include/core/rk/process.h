@@ -12,6 +12,7 @@
 #include <rk/platform.h>
 #include <rk/signal.h>
 #include <rk/system.h>
+#include <rk/thread.h>
 #include <rk/waitqueue.h>
 
 #define PROCESS_FD_LIMIT 1024   /* RLIMIT_NOFILE's usual soft limit */
@@ -139,8 +140,12 @@ void process_set_init_exit_handler(void (*handler)(int wait_status));
 struct process *process_create(const char *name, int parent_pid, bool with_address_space);
 /* Drop a reference; the last closes every fd and frees everything. */
 void process_put(struct process *process);
-/* The process of the running thread, NULL for pure kernel threads. */
-struct process *process_current(void);
+/* The process of the running thread, NULL for pure kernel threads (inline: every syscall asks). */
+static inline struct process *process_current(void)
+{
+    struct thread *thread = thread_current();
+    return thread ? thread->process : NULL;
+}
 /* Make thread run on behalf of process (takes a reference); NULL detaches. */
 void process_attach_thread(struct process *process, struct thread *thread);
 /* The process with pid (not referenced), NULL when none. */
