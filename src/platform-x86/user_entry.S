@@ -20,6 +20,42 @@
 #include "user_frame.h"
 
     .text
+
+/* Push rdx .. r15 in struct user_registers order (rdi and rsi are above them). */
+.macro push_registers_from_rdx
+    pushq %rdx
+    pushq %rcx
+    pushq %rax
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %rbx
+    pushq %rbp
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+.endm
+
+/* Pop r15 .. rdi of a struct user_registers; rsp is then at orig_rax. */
+.macro pop_general_registers
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbp
+    popq %rbx
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rax
+    popq %rcx
+    popq %rdx
+    popq %rsi
+    popq %rdi
+.endm
 /*
  * SYSCALL from 64-bit user mode: rcx = user rip, r11 = user rflags, rsp is
  * still the user's, rflags has IF/DF/TF/AC/NT cleared (FMASK).
@@ -37,19 +73,7 @@ syscall_entry:
     pushq %rax                              /* orig_rax */
     pushq %rdi
     pushq %rsi
-    pushq %rdx
-    pushq %rcx
-    pushq %rax
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %rbx
-    pushq %rbp
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    push_registers_from_rdx
     movq %rsp, %rdi
     xorl %ebp, %ebp
     subq $8, %rsp              /* the frame starts 8 below a 16-byte boundary */
@@ -57,21 +81,7 @@ syscall_entry:
     addq $8, %rsp
     testl %eax, %eax
     jz user_return_iret
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbp
-    popq %rbx
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rax
-    popq %rcx
-    popq %rdx
-    popq %rsi
-    popq %rdi
+    pop_general_registers
     /* rsp is at orig_rax; rcx == rip and r11 == rflags were checked in C. */
     movq USER_FRAME_RSP - USER_FRAME_ORIG_RAX(%rsp), %rsp
     sysretq
@@ -102,19 +112,7 @@ user_interrupt_common:
     pushq %rsi
     movq 16(%rsp), %rsi        /* error code */
     movq $-1, 16(%rsp)         /* orig_rax */
-    pushq %rdx
-    pushq %rcx
-    pushq %rax
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %rbx
-    pushq %rbp
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    push_registers_from_rdx
     movq %rsi, %rdx            /* error code */
     movq %rdi, %rsi            /* vector */
     movq %rsp, %rdi            /* struct user_registers * */
@@ -149,21 +147,7 @@ user_enter_frame:
  */
     .type user_return_iret, @function
 user_return_iret:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbp
-    popq %rbx
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rax
-    popq %rcx
-    popq %rdx
-    popq %rsi
-    popq %rdi
+    pop_general_registers
     addq $8, %rsp              /* orig_rax */
     iretq
     .size user_return_iret, . - user_return_iret
