@@ -120,7 +120,7 @@ void sched_block(struct spinlock *lock)
     switch_to(next_or_idle());
 }
 
-void sched_yield(void)
+void sched_yield_current(void)
 {
     irq_flags_t flags = platform_irq_save();
     platform_poll_events(); /* a yield point: let pending interrupts in (hosted needs it) */
@@ -137,7 +137,7 @@ void sched_yield(void)
     platform_irq_restore(flags);
 }
 
-void thread_yield(void) { sched_yield(); }
+void thread_yield(void) { sched_yield_current(); }
 
 /* Called by thread_exit(): mark dead, queue for reaping when detached, never return. */
 void sched_exit_current(void)

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rk/address_sanitizer.h>
 #include <rk/cmdline.h>
 #include <rk/kernel.h>
 
@@ -89,6 +90,8 @@ static long initrd_load(const char *path, uint64_t usable_bytes, paddr_t *initrd
     }
     uint64_t offset = hosted_memory_arena_size() - reserved;
     uint8_t *destination = hosted_memory_arena_base() + offset;
+    /* The last boot's Core may have left these frames poisoned (ASan builds): the initrd's now. */
+    address_sanitizer_unpoison(destination, reserved);
     uint64_t done = 0;
     while (done < size) {
         ssize_t count = read(fd, destination + done, size - done);
@@ -142,6 +145,7 @@ static void machine_reset(bool virtual_clock, bool stdin_input)
 {
     hosted_interrupts_reset();
     hosted_context_reset();
+    hosted_kernel_stacks_reclaim();
     hosted_user_mode_reset();
     hosted_console_reset();
     hosted_stacks_init();
@@ -211,8 +215,8 @@ _Noreturn void hosted_boot(int argument_count, char **arguments)
     kernel_main(&boot_information);
 }
 
-/* See hosted.h. */
-int hosted_test_boot(const char *text)
+/* hosted_test_boot() and hosted_fuzz_boot(): reuse_arena keeps the arena of the last boot. */
+static int test_boot(const char *text, bool reuse_arena)
 {
     size_t length = strlen(text != NULL ? text : "");
     if (length >= sizeof(command_line))
@@ -224,7 +228,7 @@ int hosted_test_boot(const char *text)
     uint64_t memory_size;
     if (memory_size_option(&memory_size) != 0)
         return -EINVAL;
-    int error = hosted_memory_init(memory_size);
+    int error = reuse_arena ? hosted_memory_reuse(memory_size) : hosted_memory_init(memory_size);
     if (error != 0)
         return error;
     paddr_t initrd_base = 0;
@@ -236,6 +240,18 @@ int hosted_test_boot(const char *text)
     machine_reset(true, false);
     boot_info_build(initrd_base, initrd_size);
     return core_init(&boot_information);
+}
+
+/* See hosted.h. */
+int hosted_test_boot(const char *text)
+{
+    return test_boot(text, false);
+}
+
+/* See hosted.h. */
+int hosted_fuzz_boot(const char *text)
+{
+    return test_boot(text, true);
 }
 
 /* See hosted.h. */

@@ -1,21 +1,19 @@
 /*
  * context.c — kernel execution contexts on the hosted backend.
  *
- * Creation uses ucontext: makecontext() a trampoline on the new stack and
- * swapcontext() into it once. The trampoline immediately saves itself in
- * the fast-switch format (hosted_context_save_and_leave) and returns to the
- * creator with setcontext(). Every later switch is the assembly
- * hosted_context_switch_stacks(), which costs no syscall; the first switch
- * into a new context resumes the trampoline, which enables interrupts and
- * calls entry(argument).
+ * Every switch is the assembly hosted_context_switch_stacks(), which costs
+ * no syscall (glibc's swapcontext costs signal-mask syscalls). A new
+ * context's stack starts with a switch frame built here whose return
+ * address is hosted_context_first_entry, so the first switch into it calls
+ * context_start(), which enables interrupts and calls entry(argument).
  *
- * The bookkeeping record (entry, argument, the creation ucontext) lives at
- * the top of the context's own stack, as platform.h allows.
+ * The bookkeeping record (entry, argument, the thread's user registers)
+ * lives at the top of the context's own stack, as platform.h allows.
  */
 #define _GNU_SOURCE
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 
 #include "hosted_internal.h"
 
@@ -38,8 +36,6 @@
 
 /* Kept at the top of each context's stack. */
 struct hosted_context_record {
-    ucontext_t creation_context;     /* only used while creating */
-    const ucontext_t *creator;       /* only valid while creating */
     struct platform_context *context;
     platform_context_entry_fn entry;
     void *argument;
@@ -51,8 +47,6 @@ struct hosted_context_record {
 /* Smallest stack we accept: the record plus room for the trampoline. */
 #define HOSTED_CONTEXT_MINIMUM_STACK (sizeof(struct hosted_context_record) + 2048)
 
-/* The record of the context being created (makecontext passes only ints). */
-static struct hosted_context_record *record_being_created;
 /* The record of the running context; NULL for one created elsewhere (the boot context). */
 static struct hosted_context_record *running_record;
 
@@ -66,16 +60,11 @@ static _Noreturn void context_fatal(const char *message)
 }
 
 /*
- * First code on a new stack. Saves itself for the fast switch and goes back
- * to the creator; resumed by the first switch into the context.
+ * First C code on a new stack, reached from hosted_context_first_entry by
+ * the first switch into the context (which ran with interrupts disabled).
  */
-static void context_trampoline(void)
+static _Noreturn void context_start(struct hosted_context_record *record)
 {
-    struct hosted_context_record *record = record_being_created;
-
-    hosted_context_save_and_leave(&record->context->stack_pointer, record->creator);
-
-    /* Resumed: the switch that got here ran with interrupts disabled. */
 #ifdef HOSTED_ADDRESS_SANITIZER
     __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
 #endif
@@ -84,7 +73,24 @@ static void context_trampoline(void)
     context_fatal("a context entry function returned");
 }
 
-/* See rk/platform.h. Not reentrant (the hosted machine has one CPU). */
+/* The switch frame of context_switch.S, as a new context's stack starts with it. */
+struct initial_switch_frame {
+    uint32_t mxcsr;
+    uint16_t x87_control_word;
+    uint16_t padding[5];
+    uint64_t r15, r14, r13, r12, rbx, rbp;
+    uint64_t return_address;
+};
+_Static_assert(sizeof(struct initial_switch_frame) == 72, "the frame context_switch.S pops");
+
+#define INITIAL_MXCSR 0x1f80u            /* all exceptions masked, round to nearest */
+#define INITIAL_X87_CONTROL_WORD 0x037fu /* the same for x87 */
+
+/*
+ * See rk/platform.h. The new stack gets a switch frame whose return
+ * address is hosted_context_first_entry, with the record in rbx and
+ * context_start in r12: no ucontext calls (each costs signal-mask syscalls).
+ */
 void platform_context_create(struct platform_context *context, void *stack_base,
                              size_t stack_size, platform_context_entry_fn entry,
                              void *argument)
@@ -105,22 +111,16 @@ void platform_context_create(struct platform_context *context, void *stack_base,
     record->stack_base = base;
     record->stack_size = stack_size;
 
-    ucontext_t creator;
-    if (getcontext(&record->creation_context) != 0)
-        context_fatal("getcontext failed");
-    record->creation_context.uc_stack.ss_sp = stack_base;
-    record->creation_context.uc_stack.ss_size = record_address - base;
-    record->creation_context.uc_link = NULL;
-    makecontext(&record->creation_context, context_trampoline, 0);
-    /* End the frame-pointer chain in the trampoline, not in the creator's stack. */
-    record->creation_context.uc_mcontext.gregs[REG_RBP] = 0;
-    record->creator = &creator;
-
-    record_being_created = record;
-    if (swapcontext(&creator, &record->creation_context) != 0)
-        context_fatal("swapcontext failed");
-    record_being_created = NULL;
-    record->creator = NULL;
+    struct initial_switch_frame *frame =
+        (struct initial_switch_frame *)((record_address - sizeof(*frame)) & ~(uintptr_t)15);
+    memset(frame, 0, sizeof(*frame));
+    frame->mxcsr = INITIAL_MXCSR;
+    frame->x87_control_word = INITIAL_X87_CONTROL_WORD;
+    frame->rbx = (uint64_t)record_address;
+    frame->r12 = (uint64_t)(uintptr_t)context_start;
+    frame->rbp = 0; /* ends the frame-pointer chain */
+    frame->return_address = (uint64_t)(uintptr_t)hosted_context_first_entry;
+    context->stack_pointer = (uintptr_t)frame;
 
     context->backend = record;
     hosted_stack_register(base, stack_size);
@@ -196,14 +196,28 @@ void platform_context_destroy(struct platform_context *context, void *stack_base
 }
 
 /*
- * See rk/platform.h. Host memory of its own (not the arena), with the page
- * below the stack made inaccessible, so an overflow is a SIGSEGV that the
- * fault handler (on its alternate stack) reports.
+ * Kernel stacks: host memory of their own (not the arena), each with the
+ * page below it inaccessible, so an overflow is a SIGSEGV that the fault
+ * handler (on its alternate stack) reports. Freed stacks are kept for
+ * reuse (mapping, guarding and faulting in a fresh stack costs more than
+ * the thread that uses it), and a reboot takes back every stack the
+ * previous kernel still had: the Core forgets its threads then.
  */
-void *platform_kernel_stack_alloc(size_t size)
+struct stack_region {
+    char *stack;                 /* the usable part, above the guard page */
+    size_t size;
+    bool in_use;
+    struct stack_region *next;   /* every region, in use or free */
+};
+
+#define STACK_POOL_KEEP 256      /* free regions kept for reuse; more are unmapped */
+
+static struct stack_region *stack_regions;
+static size_t free_stack_regions;
+
+/* A fresh guarded mapping of size bytes; NULL when the host refuses. */
+static char *stack_map(size_t size)
 {
-    if (size == 0 || size % PAGE_SIZE != 0 || size > PLATFORM_KERNEL_STACK_MAX)
-        return NULL;
     char *region = mmap(NULL, size + PAGE_SIZE, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (region == MAP_FAILED)
@@ -215,9 +229,77 @@ void *platform_kernel_stack_alloc(size_t size)
     return region + PAGE_SIZE;
 }
 
+/* Clear what ASan knows about a stack's old frames before it is used again. */
+static void stack_forget_frames(struct stack_region *region)
+{
+#ifdef HOSTED_ADDRESS_SANITIZER
+    __asan_unpoison_memory_region(region->stack, region->size);
+#else
+    (void)region;
+#endif
+}
+
+/* See rk/platform.h. */
+void *platform_kernel_stack_alloc(size_t size)
+{
+    if (size == 0 || size % PAGE_SIZE != 0 || size > PLATFORM_KERNEL_STACK_MAX)
+        return NULL;
+    for (struct stack_region *region = stack_regions; region; region = region->next) {
+        if (!region->in_use && region->size == size) {
+            region->in_use = true;
+            free_stack_regions--;
+            return region->stack;
+        }
+    }
+    struct stack_region *region = malloc(sizeof *region);
+    if (region == NULL)
+        return NULL;
+    region->stack = stack_map(size);
+    if (region->stack == NULL) {
+        free(region);
+        return NULL;
+    }
+    region->size = size;
+    region->in_use = true;
+    region->next = stack_regions;
+    stack_regions = region;
+    return region->stack;
+}
+
 /* See rk/platform.h. */
 void platform_kernel_stack_free(void *stack, size_t size)
 {
-    if (stack)
-        munmap((char *)stack - PAGE_SIZE, size + PAGE_SIZE);
+    if (stack == NULL)
+        return;
+    for (struct stack_region **link = &stack_regions; *link; link = &(*link)->next) {
+        struct stack_region *region = *link;
+        if (region->stack != stack)
+            continue;
+        if (!region->in_use || region->size != size)
+            context_fatal("platform_kernel_stack_free: a stack freed twice or with another size");
+        if (free_stack_regions >= STACK_POOL_KEEP) {
+            *link = region->next;
+            munmap(region->stack - PAGE_SIZE, region->size + PAGE_SIZE);
+            free(region);
+            return;
+        }
+        stack_forget_frames(region);
+        region->in_use = false;
+        free_stack_regions++;
+        return;
+    }
+    context_fatal("platform_kernel_stack_free: not a kernel stack");
+}
+
+/* See hosted_internal.h. */
+void hosted_kernel_stacks_reclaim(void)
+{
+    for (struct stack_region *region = stack_regions; region; region = region->next) {
+        if (region->in_use) {
+            hosted_stack_unregister((uintptr_t)region->stack);
+            stack_forget_frames(region);
+            region->in_use = false;
+            free_stack_regions++;
+        }
+    }
 }

@@ -61,24 +61,23 @@ hosted_context_switch_stacks:
     .size hosted_context_switch_stacks, . - hosted_context_switch_stacks
 
 /*
- * void hosted_context_save_and_leave(uintptr_t *save_stack_pointer, const ucontext_t *creator)
- * Saves the same frame as above, then setcontext(creator), which never
- * returns here; a later switch to *save_stack_pointer returns to our caller.
+ * hosted_context_first_entry: a new context's switch frame (context.c)
+ * returns here, with the context's record in rbx and its start function
+ * in r12. Calls r12(rbx) on an aligned stack; that function never returns.
  */
-    .globl hosted_context_save_and_leave
-    .type hosted_context_save_and_leave, @function
+    .globl hosted_context_first_entry
+    .type hosted_context_first_entry, @function
     .p2align 4
-hosted_context_save_and_leave:
+hosted_context_first_entry:
     .cfi_startproc
-    PUSH_SWITCH_FRAME
-    movq %rsp, (%rdi)
-    movq %rsi, %rdi
-    subq $8, %rsp               /* 16-byte alignment for the call */
-    .cfi_adjust_cfa_offset 8
-    call setcontext@PLT
-    ud2                         /* setcontext returned: creator was invalid */
+    .cfi_undefined rip
+    movq %rbx, %rdi
+    xorl %ebp, %ebp
+    andq $-16, %rsp
+    call *%r12
+    ud2                         /* the start function returned */
     .cfi_endproc
-    .size hosted_context_save_and_leave, . - hosted_context_save_and_leave
+    .size hosted_context_first_entry, . - hosted_context_first_entry
 
 /*
  * _Noreturn void hosted_run_on_stack(uintptr_t stack_top, void (*function)(void *),

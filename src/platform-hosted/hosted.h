@@ -28,6 +28,16 @@
  */
 int hosted_test_boot(const char *command_line);
 
+/*
+ * hosted_test_boot() for the fuzzers, which boot once per input: the arena
+ * of the previous boot is kept when its size is unchanged and is not zeroed
+ * (frame 0, the kernel page-table root, is), which saves mapping and
+ * faulting in fresh memory every time. The Core zeroes what it relies on,
+ * so the booted state is the same; only the contents of free frames differ.
+ * Same results as hosted_test_boot().
+ */
+int hosted_fuzz_boot(const char *command_line);
+
 /* The boot_info the last boot handed to the Core. */
 const struct boot_info *hosted_boot_info(void);
 

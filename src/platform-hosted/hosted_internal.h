@@ -30,6 +30,12 @@ _Noreturn void hosted_boot(int argument_count, char **arguments);
 
 /* Map a fresh zeroed arena of size bytes (replacing any earlier one). Returns 0 or -ENOMEM. */
 int hosted_memory_init(uint64_t size_bytes);
+/*
+ * Keep the arena of the last boot when it has size_bytes (else as
+ * hosted_memory_init): only frame 0 is zeroed, the rest keeps whatever the
+ * last boot left there (the Core zeroes what it relies on). Returns 0 or -ENOMEM.
+ */
+int hosted_memory_reuse(uint64_t size_bytes);
 /* The arena's host address and size (NULL/0 before hosted_memory_init). */
 uint8_t *hosted_memory_arena_base(void);
 uint64_t hosted_memory_arena_size(void);
@@ -109,6 +115,12 @@ bool hosted_in_fault_handler(void);
 /* ----------------------------------------------------------- context.c */
 
 /*
+ * A new boot: every kernel stack the previous kernel still held (its
+ * threads are forgotten) goes back to the pool of free stacks.
+ */
+void hosted_kernel_stacks_reclaim(void);
+
+/*
  * The running context's user-register frame (in the record at the top of
  * its stack); NULL for a context without a record (the boot context).
  */
@@ -136,11 +148,11 @@ void hosted_user_mode_reset(void);
  */
 void hosted_context_switch_stacks(uintptr_t *save_stack_pointer, uintptr_t next_stack_pointer);
 /*
- * Save the caller like hosted_context_switch_stacks() does, then
- * setcontext(creator). A later switch to *save_stack_pointer returns from
- * this call.
+ * Where a new context's first switch returns to (context.c builds the
+ * frame): calls r12(rbx) on a 16-byte aligned stack with rbp = 0. Not
+ * callable from C.
  */
-void hosted_context_save_and_leave(uintptr_t *save_stack_pointer, const void *creator);
+void hosted_context_first_entry(void);
 /*
  * Reset the stack pointer to stack_top (16-byte aligned) and call
  * function(argument) there with rbp = 0; function must not return.

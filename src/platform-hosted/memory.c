@@ -54,6 +54,16 @@ int hosted_memory_init(uint64_t size_bytes)
 }
 
 /* See hosted_internal.h. */
+int hosted_memory_reuse(uint64_t size_bytes)
+{
+    size_bytes &= ~(uint64_t)(PAGE_SIZE - 1);
+    if (arena_base == NULL || arena_size != size_bytes)
+        return hosted_memory_init(size_bytes);
+    memset(arena_base, 0, PAGE_SIZE); /* frame 0: the kernel space's page-table root */
+    return 0;
+}
+
+/* See hosted_internal.h. */
 uint8_t *hosted_memory_arena_base(void)
 {
     return arena_base;

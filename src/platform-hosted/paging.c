@@ -331,11 +331,21 @@ int platform_translate(struct platform_address_space *space, uintptr_t va, paddr
     return 0;
 }
 
-/* See rk/platform.h. The hosted tables are bookkeeping only: no hint (every page is looked up). */
+/* See rk/platform.h. The span a missing table covers, as on x86. */
 size_t platform_unmapped_span(struct platform_address_space *space, uintptr_t va)
 {
-    (void)space;
-    (void)va;
+    if (va >= KERNEL_ADDRESS_LOWEST || space_for(space, va) != space)
+        return 0;
+    const uint64_t *table = table_at(space->root);
+    for (unsigned level = 3; level > 0 && table != NULL; level--) {
+        uint64_t entry = table[table_index(va, level)];
+        if (!(entry & ENTRY_PRESENT)) {
+            unsigned shift = PAGE_SHIFT + 9 * level;
+            uintptr_t coverage_end = (va | (((uintptr_t)1 << shift) - 1)) + 1;
+            return coverage_end - (va & ~(uintptr_t)(PAGE_SIZE - 1));
+        }
+        table = table_at(entry & ENTRY_ADDRESS_MASK);
+    }
     return 0;
 }
 

@@ -180,14 +180,14 @@ static void test_backtrace_stays_on_the_context_stack(void **state)
     (void)state;
     platform_context_create(&contexts[0], stacks[0], STACK_SIZE, backtrace_entry, NULL);
     platform_context_switch(&main_context, &contexts[0]);
-    /* backtrace_in_context, backtrace_entry, context_trampoline, libc's context start. */
+    /* backtrace_in_context, backtrace_entry, context_start, hosted_context_first_entry. */
     assert_int_equal(context_frame_count, 4);
     assert_non_null(context_frame_names[0]);
     assert_string_equal(context_frame_names[0], "backtrace_in_context");
     assert_non_null(context_frame_names[1]);
     assert_string_equal(context_frame_names[1], "backtrace_entry");
     assert_non_null(context_frame_names[2]);
-    assert_string_equal(context_frame_names[2], "context_trampoline");
+    assert_string_equal(context_frame_names[2], "context_start");
 }
 
 /* A context can be created again on the same stack once it is no longer needed. */

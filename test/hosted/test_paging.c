@@ -67,6 +67,30 @@ static void test_map_rejects_bad_arguments(void **state)
 }
 
 /* protect changes only the protection (PROT_NONE included); unmap hands back the frame. */
+/* The span hint: what a missing table covers, never a mapped page, 0 where a page table exists. */
+static void test_unmapped_span(void **state)
+{
+    (void)state;
+    struct platform_address_space space;
+    assert_int_equal(platform_address_space_create(&space), 0);
+    /* Empty space: the whole 512 GiB of the first PML4 slot is known to be empty. */
+    assert_int_equal(platform_unmapped_span(&space, 0x10000), ((size_t)1 << 39) - 0x10000);
+    assert_int_equal(platform_map(&space, USER_PAGE, FRAME_A, READ_WRITE_USER), 0);
+    /* USER_PAGE's page table exists: no hint there nor for its neighbours. */
+    assert_int_equal(platform_unmapped_span(&space, USER_PAGE), 0);
+    assert_int_equal(platform_unmapped_span(&space, USER_PAGE + PAGE_SIZE), 0);
+    /* The next 2 MiB region has no page table: exactly 2 MiB from its start. */
+    assert_int_equal(platform_unmapped_span(&space, 0x600000), (size_t)2 << 20);
+    assert_int_equal(platform_unmapped_span(&space, 0x601000), ((size_t)2 << 20) - PAGE_SIZE);
+    /* The next 1 GiB has no page directory. */
+    assert_int_equal(platform_unmapped_span(&space, 0x40000000), (size_t)1 << 30);
+    /* Outside the user window: no answer. */
+    assert_int_equal(platform_unmapped_span(&space, 0xffff800000000000ull), 0);
+    assert_int_equal(platform_unmapped_span(&space, platform_user_address_end()), 0);
+    platform_address_space_destroy(&space);
+}
+
+/* protect changes only the protection (PROT_NONE included); unmap hands back the frame. */
 static void test_protect_and_unmap(void **state)
 {
     (void)state;
@@ -198,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_map_then_translate),
         cmocka_unit_test(test_map_rejects_bad_arguments),
         cmocka_unit_test(test_protect_and_unmap),
+        cmocka_unit_test(test_unmapped_span),
         cmocka_unit_test(test_destroy_frees_every_table),
         cmocka_unit_test(test_spaces_share_only_the_kernel_half),
         cmocka_unit_test(test_activate),

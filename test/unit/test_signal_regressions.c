@@ -95,6 +95,26 @@ static void sigtimedwait_takes_a_signal_whose_default_is_ignore(void **state)
 }
 
 /* kill and rt_sigqueueinfo on an unreaped zombie: 0 (Linux), the signal dropped. */
+/*
+ * sigtimedwait never takes a SIGKILL (found by the syscall fuzzer: a thread
+ * waiting for other signals took the harness's SIGKILL as its result and
+ * the process could not be killed). It returns EINTR and leaves SIGKILL
+ * pending, which ends the process on its way back to user mode.
+ */
+static void sigtimedwait_does_not_consume_sigkill(void **state)
+{
+    uint64_t set = SIGNAL_BIT(SIGUSR1);
+    assert_int_equal(copy_to_user(data_page(), &set, sizeof set), 0);
+    struct user_timespec zero = { 0, 0 };
+    assert_int_equal(copy_to_user(data_page() + 64, &zero, sizeof zero), 0);
+    assert_int_equal(call(SYS_rt_sigtimedwait, data_page(), 0, data_page() + 64, 8), -EAGAIN);
+    assert_int_equal(signal_send_process(test_process, SIGKILL, NULL), 0);
+    assert_int_equal(call(SYS_rt_sigtimedwait, data_page(), 0, data_page() + 64, 8), -EINTR);
+    assert_int_equal(call(SYS_rt_sigtimedwait, data_page(), 0, 0, 8), -EINTR);
+    assert_true(test_process->signals.pending & SIGNAL_BIT(SIGKILL));
+    test_process->signals.pending = 0;
+}
+
 static void kill_on_a_zombie_succeeds(void **state)
 {
     struct process *zombie = process_create("zombie", test_process->pid, false);
@@ -260,6 +280,7 @@ int main(void)
         SIGNAL_TEST(interval_timer_forwards_past_now),
         SIGNAL_TEST(periodic_real_timer_does_not_storm),
         SIGNAL_TEST(sigtimedwait_takes_a_signal_whose_default_is_ignore),
+        SIGNAL_TEST(sigtimedwait_does_not_consume_sigkill),
         SIGNAL_TEST(kill_on_a_zombie_succeeds),
         SIGNAL_TEST(interrupted_nanosleep_resumes_through_restart_syscall),
         SIGNAL_TEST(interrupted_timed_futex_wait_resumes),

@@ -64,6 +64,15 @@ bool signal_pending(struct thread *thread)
 
 bool signal_pending_current(void) { return signal_pending(thread_current()); }
 
+bool signal_fatal_pending(struct thread *thread)
+{
+    if (!thread)
+        return false;
+    if (pending_of(thread) & SIGNAL_BIT(SIGKILL))
+        return true;
+    return thread->exiting || (thread->process && thread->process->group_exiting);
+}
+
 void signal_set_blocked(struct thread *thread, uint64_t blocked)
 {
     irq_flags_t flags = platform_irq_save();

@@ -68,6 +68,13 @@ void signal_flush_pending(struct process *process, uint64_t set);
  */
 int signal_dequeue(struct thread *thread, uint64_t blocked, struct signal_info *info);
 
+/*
+ * True when thread is being killed: SIGKILL is pending for it or its
+ * process, or its group is exiting. Waits for chosen signals (sigtimedwait)
+ * check this first: signal_dequeue() would hand them the SIGKILL.
+ */
+bool signal_fatal_pending(struct thread *thread);
+
 /* Set thread's mask to blocked (SIGKILL and SIGSTOP removed). */
 void signal_set_blocked(struct thread *thread, uint64_t blocked);
 

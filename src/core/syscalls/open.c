@@ -12,15 +12,20 @@
      O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC |    \
      O_PATH | O_TMPFILE)
 
+#define OPEN_FOLLOW_LINK 1   /* open_or_create_step: the final component is a symlink to follow */
+
 /*
- * Resolve path for open with O_CREAT: find or create the final component,
- * relative to start (NULL: dirfd). A final symlink whose target does not
- * exist creates the target, as Linux does (at most SYMLINK_LIMIT deep).
- * Returns 0 and a referenced *result.
+ * One step of open with O_CREAT: find or create the final component of
+ * path, relative to start (NULL: dirfd). Returns 0 with a referenced
+ * *result (or *reopened), a negative errno, or OPEN_FOLLOW_LINK when the
+ * final component is a symlink to follow: its text is in link (PATH_MAX
+ * bytes, NUL-terminated) and *link_parent (referenced) is the directory
+ * it is relative to.
  */
-static int open_or_create(struct process *process, int dirfd, struct path_entry *start,
-                          const char *path, unsigned flags, uint32_t mode, unsigned depth,
-                          struct path_entry **result, struct file **reopened)
+static int open_or_create_step(struct process *process, int dirfd, struct path_entry *start,
+                               const char *path, unsigned flags, uint32_t mode,
+                               struct path_entry **result, struct file **reopened, char *link,
+                               struct path_entry **link_parent)
 {
     struct path_entry *parent;
     const char *name;
@@ -84,19 +89,15 @@ static int open_or_create(struct process *process, int dirfd, struct path_entry 
     if (S_ISLNK(child->vnode->type)) {
         if (flags & O_NOFOLLOW) {
             error = -ELOOP;
-        } else if (depth >= SYMLINK_LIMIT) {
-            error = -ELOOP;
         } else {
-            char *target = kmalloc(PATH_MAX);
-            long target_length = target ? VNODE_CALL(child->vnode, readlink, target, PATH_MAX - 1) : -ENOMEM;
-            if (target_length >= 0 && target_length < PATH_MAX - 1) {
-                target[target_length] = '\0';
-                error = open_or_create(process, dirfd, parent, target, flags, mode, depth + 1,
-                                       result, reopened);
-            } else {
-                error = target_length < 0 ? (int)target_length : -ENAMETOOLONG;
+            long link_length = VNODE_CALL(child->vnode, readlink, link, PATH_MAX - 1);
+            if (link_length >= 0 && link_length < PATH_MAX - 1) {
+                link[link_length] = '\0';
+                *link_parent = parent;
+                path_put(child);
+                return OPEN_FOLLOW_LINK;
             }
-            kfree(target);
+            error = link_length < 0 ? (int)link_length : -ENAMETOOLONG;
         }
         path_put(child);
         path_put(parent);
@@ -109,6 +110,43 @@ static int open_or_create(struct process *process, int dirfd, struct path_entry 
     }
     *result = child;
     return 0;
+}
+
+/*
+ * Resolve path for open with O_CREAT: find or create the final component.
+ * A final symlink whose target does not exist creates the target, as Linux
+ * does (at most SYMLINK_LIMIT links deep, then ELOOP). Iterative: a chain
+ * of links costs no kernel stack. Returns 0 and a referenced *result (or a
+ * new description in *reopened), or a negative errno.
+ */
+static int open_or_create(struct process *process, int dirfd, const char *path, unsigned flags,
+                          uint32_t mode, struct path_entry **result, struct file **reopened)
+{
+    /* One buffer for the link texts: a step reads the next one only after it is done with path. */
+    char *link = kmalloc(PATH_MAX);
+    if (!link)
+        return -ENOMEM;
+    struct path_entry *start = NULL;   /* referenced: the directory the followed link is relative to */
+    int error;
+    for (unsigned depth = 0;; depth++) {
+        struct path_entry *link_parent = NULL;
+        error = open_or_create_step(process, dirfd, start, path, flags, mode, result, reopened, link,
+                                    &link_parent);
+        if (error != OPEN_FOLLOW_LINK)
+            break;
+        if (start)
+            path_put(start);
+        start = link_parent;
+        if (depth + 1 > SYMLINK_LIMIT) {
+            error = -ELOOP;
+            break;
+        }
+        path = link;
+    }
+    if (start)
+        path_put(start);
+    kfree(link);
+    return error;
 }
 
 /* The common open: path in kernel memory. Returns a descriptor or -errno. */
@@ -127,7 +165,7 @@ static long do_open(int dirfd, const char *path, unsigned flags, uint32_t mode)
     struct file *reopened = NULL;
     int error;
     if ((flags & O_CREAT) && !(flags & O_PATH)) {
-        error = open_or_create(process, dirfd, NULL, path, flags, mode, 0, &entry, &reopened);
+        error = open_or_create(process, dirfd, path, flags, mode, &entry, &reopened);
     } else {
         unsigned resolve = (flags & O_NOFOLLOW) ? 0 : RESOLVE_FOLLOW;
         if (flags & O_DIRECTORY)

@@ -79,6 +79,9 @@ long sys_rt_sigtimedwait(const uint64_t arguments[6])
     }
     struct thread *thread = thread_current();
     struct signal_info info;
+    /* Being killed: never hand SIGKILL to the caller, it ends the process on the way out. */
+    if (signal_fatal_pending(thread))
+        return -EINTR;
     int signal = signal_dequeue(thread, ~set, &info);
     long result = 0;
     if (!signal) {
@@ -95,6 +98,8 @@ long sys_rt_sigtimedwait(const uint64_t arguments[6])
         int error = signal_wait_for_signal(timeout_ns);
         signal_set_blocked(thread, blocked);
         thread->signals.real_blocked = 0;
+        if (signal_fatal_pending(thread))
+            return -EINTR;
         signal = signal_dequeue(thread, ~set, &info);
         if (!signal)
             result = error == -ETIMEDOUT ? -EAGAIN : (error == -ERESTARTSYS ? -EINTR : error);

@@ -1,0 +1,472 @@
+/*
+ * program_run.c — executing a syscall program on a freshly booted kernel.
+ *
+ * The program's process P (pid 2, child of the harness's pid 1) has up to
+ * three threads. Each runs the interpreter below as its "user code": the
+ * hosted backend calls it from platform_user_enter(), and it issues the
+ * program's calls through hosted_user_syscall(), i.e. core_syscall() and
+ * core_return_to_user() exactly as the x86 SYSCALL path does, so signals
+ * are delivered, handlers run and syscalls restart as on real hardware.
+ *
+ * The interpreter keeps its program counter in rip: code_address(thread,
+ * index) means "continue with the thread's calls from index". A signal
+ * handler is PROGRAM_HANDLER_ADDRESS, whose code is rt_sigreturn; a
+ * restarted syscall comes back as rip - 2 (the SYSCALL instruction again).
+ * A forked or cloned child starts in the interpreter with a copy of the
+ * registers and a marker in rbx: it exits at once. Any other rip (a
+ * fuzzed handler address, garbage from a forged sigreturn, a successful
+ * execve) ends the process as a fault would.
+ *
+ * The boot thread (pid 1) waits for P to become a zombie. When nothing can
+ * run any more (deadlock) or the virtual time budget is spent, P gets
+ * SIGKILL; a process that survives that is a finding.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rk/errno.h>
+#include <rk/file.h>
+#include <rk/path.h>
+#include <rk/mm.h>
+#include <rk/process.h>
+#include <rk/sched.h>
+#include <rk/signal.h>
+#include <rk/syscall.h>
+#include <rk/thread.h>
+#include <rk/usercopy.h>
+#include "hosted.h"
+
+#include "fuzz_kernel.h"
+#include "program.h"
+
+#define CODE_BASE 0x400000u
+#define CODE_THREAD_STRIDE 0x1000u
+#define CODE_CALL_STRIDE 16u
+#define SYSCALL_INSTRUCTION_LENGTH 2u
+#define CHILD_MARK 0x4b1d000000000000ull   /* rbx of a thread inside a call: a fork copy starts with it */
+#define SCRATCH_PER_THREAD 0x4000u         /* each thread's argument area in FUZZ_USER memory */
+#define STACK_BASE 0x10100000u             /* three 16 KiB user stacks (signal frames go there) */
+#define STACK_SIZE 0x4000u
+#define STEP_LIMIT (4 * PROGRAM_MAX_CALLS) /* syscalls one thread may issue (sigreturn can jump back) */
+#define TIME_BUDGET_NS (60ull * 1000000000u) /* virtual time before the harness kills the process */
+#define FAULT_EXIT_STATUS (128 + 11)
+
+static struct {
+    const struct program *program;
+    struct program_outcome *outcome;
+    struct process *process;
+    unsigned steps[PROGRAM_MAX_THREADS];
+    uint64_t deadline_ns;
+} run;
+
+static uintptr_t code_address(unsigned thread, unsigned index)
+{
+    return CODE_BASE + thread * CODE_THREAD_STRIDE + index * CODE_CALL_STRIDE;
+}
+
+/*
+ * Decode rip: true when it is interpreter code; *restart when it points at
+ * the SYSCALL instruction of call *index (which is then to be re-issued).
+ */
+static bool code_decode(uint64_t rip, unsigned *thread, unsigned *index, bool *restart)
+{
+    if (rip < CODE_BASE || rip >= CODE_BASE + PROGRAM_MAX_THREADS * CODE_THREAD_STRIDE)
+        return false;
+    uint64_t offset = rip - CODE_BASE;
+    *thread = (unsigned)(offset / CODE_THREAD_STRIDE);
+    uint64_t within = offset % CODE_THREAD_STRIDE;
+    *restart = within % CODE_CALL_STRIDE == CODE_CALL_STRIDE - SYSCALL_INSTRUCTION_LENGTH;
+    if (*restart)
+        within += SYSCALL_INSTRUCTION_LENGTH;
+    else if (within % CODE_CALL_STRIDE != 0)
+        return false;
+    *index = (unsigned)(within / CODE_CALL_STRIDE);
+    if (*thread >= run.program->thread_count || *index > PROGRAM_MAX_CALLS)
+        return false;
+    if (*restart && *index == 0)
+        return false;
+    if (*restart)
+        *index -= 1; /* the call whose SYSCALL this is */
+    return true;
+}
+
+/* ------------------------------------------------------------ arguments */
+
+struct scratch {
+    uintptr_t next;
+    uintptr_t end;
+};
+
+/* length bytes of the thread's scratch area (16-byte aligned); the unmapped page when full. */
+static uintptr_t scratch_take(struct scratch *scratch, size_t length)
+{
+    uintptr_t address = scratch->next;
+    size_t rounded = (length + 15) & ~(size_t)15;
+    if (rounded > scratch->end - scratch->next)
+        return FUZZ_USER_UNMAPPED;
+    scratch->next += rounded;
+    return address;
+}
+
+/* Write data (data_length bytes) then zeroes up to length at address; faults are ignored. */
+static void user_fill(uintptr_t address, const uint8_t *data, size_t data_length, size_t length)
+{
+    static const uint8_t zeroes[512];
+    if (data_length > 0)
+        copy_to_user(address, data, data_length);
+    for (size_t done = data_length; done < length;) {
+        size_t chunk = length - done < sizeof zeroes ? length - done : sizeof zeroes;
+        copy_to_user(address + done, zeroes, chunk);
+        done += chunk;
+    }
+}
+
+static uint64_t bad_pointer_value(uint64_t which)
+{
+    switch (which) {
+    case BAD_POINTER_NULL: return 0;
+    case BAD_POINTER_UNMAPPED: return FUZZ_USER_UNMAPPED;
+    case BAD_POINTER_KERNEL: return FUZZ_KERNEL_ADDRESS;
+    case BAD_POINTER_READ_ONLY: return FUZZ_USER_READONLY;
+    case BAD_POINTER_LAST_BYTE: return FUZZ_USER_UNMAPPED - 1;
+    default: return 0x0000800000000000ull;
+    }
+}
+
+/* A result of an earlier call, or the argument's fallback when that call has none (yet). */
+static uint64_t result_value(const struct program_argument *argument)
+{
+    unsigned call = argument->reference;
+    long value = run.outcome->results[call][argument->slot];
+    if (!run.outcome->ran[call] || (value < 0 && value > -4096))
+        return argument->value;
+    return (uint64_t)value;
+}
+
+/* Place call's arguments in user memory and compute the six register values. */
+static void arguments_build(const struct program_call *call, unsigned thread, uint64_t values[6])
+{
+    struct scratch scratch = {
+        .next = FUZZ_USER_BASE + thread * SCRATCH_PER_THREAD,
+        .end = FUZZ_USER_BASE + (thread + 1) * SCRATCH_PER_THREAD,
+    };
+    uint64_t lengths[PROGRAM_MAX_ARGUMENTS] = { 0 };
+    memset(values, 0, 6 * sizeof values[0]);
+    for (unsigned i = 0; i < call->description->argument_count; i++) {
+        const struct program_argument *argument = &call->arguments[i];
+        uintptr_t address;
+        switch (argument->kind) {
+        case ARGUMENT_VALUE:
+            values[i] = argument->value;
+            break;
+        case ARGUMENT_RESULT:
+            values[i] = result_value(argument);
+            break;
+        case ARGUMENT_DATA:
+            address = scratch_take(&scratch, argument->length);
+            user_fill(address, argument->data, argument->data_length, argument->length);
+            values[i] = address;
+            lengths[i] = argument->length;
+            break;
+        case ARGUMENT_STRING:
+            address = scratch_take(&scratch, argument->length + 1u);
+            user_fill(address, argument->data, argument->data_length, argument->length + 1u);
+            values[i] = address;
+            lengths[i] = argument->length + 1u;
+            break;
+        case ARGUMENT_OUTPUT:
+            values[i] = scratch_take(&scratch, argument->length);
+            lengths[i] = argument->length;
+            break;
+        case ARGUMENT_BYTES:
+            address = scratch_take(&scratch, argument->length);
+            user_fill(address, argument->bytes, argument->length, argument->length);
+            values[i] = address;
+            lengths[i] = argument->length;
+            break;
+        case ARGUMENT_IOVEC: {
+            uint64_t vectors[2 * PROGRAM_MAX_IOVECS];
+            for (unsigned v = 0; v < argument->count; v++) {
+                vectors[2 * v] = scratch_take(&scratch, argument->length);
+                vectors[2 * v + 1] = argument->length;
+                user_fill(vectors[2 * v], argument->data, argument->data_length, argument->length);
+            }
+            address = scratch_take(&scratch, argument->count * 16u);
+            user_fill(address, (const uint8_t *)vectors, argument->count * 16u, argument->count * 16u);
+            values[i] = address;
+            lengths[i] = argument->count;
+            break;
+        }
+        case ARGUMENT_BAD_POINTER:
+            values[i] = bad_pointer_value(argument->value);
+            break;
+        case ARGUMENT_LENGTH_OF:
+            break; /* below, once every buffer has its length */
+        }
+    }
+    for (unsigned i = 0; i < call->description->argument_count; i++)
+        if (call->arguments[i].kind == ARGUMENT_LENGTH_OF &&
+            call->arguments[i].reference < PROGRAM_MAX_ARGUMENTS)
+            values[i] = lengths[call->arguments[i].reference];
+}
+
+/* --------------------------------------------------------- interpreter */
+
+/* End the process as an unhandled fault would (the fuzz "CPU" cannot run this rip). */
+static void fault_exit(struct user_registers *registers)
+{
+    hosted_user_syscall(registers, SYS_exit_group, FAULT_EXIT_STATUS);
+}
+
+/*
+ * Run the code of signal handlers while rip is the handler: its "ret"
+ * pops the restorer address, the restorer makes rt_sigreturn. Returns
+ * false when the thread's step budget ran out.
+ */
+static bool run_handlers(struct user_registers *registers, unsigned thread)
+{
+    while (registers->rip == PROGRAM_HANDLER_ADDRESS) {
+        if (run.steps[thread]++ >= STEP_LIMIT)
+            return false;
+        registers->rsp += 8;
+        hosted_user_syscall(registers, SYS_rt_sigreturn);
+    }
+    return true;
+}
+
+/* Record what call index returned (and the pair of fds a pipe call wrote). */
+static void record_result(unsigned index, long result, uint64_t first_argument)
+{
+    const struct program_call *call = &run.program->calls[index];
+    run.outcome->ran[index] = true;
+    run.outcome->results[index][0] = result;
+    run.outcome->results[index][1] = -1;
+    if (call->description->result == RESULT_FD_PAIR && result == 0) {
+        int fds[2];
+        if (copy_from_user(fds, first_argument, sizeof fds) == 0) {
+            run.outcome->results[index][0] = fds[0];
+            run.outcome->results[index][1] = fds[1];
+        } else {
+            run.outcome->results[index][0] = -1;
+        }
+    }
+}
+
+/* The first call at or after index that belongs to thread, or call_count. */
+static unsigned next_call(unsigned thread, unsigned index)
+{
+    while (index < run.program->call_count && run.program->calls[index].thread != thread)
+        index++;
+    return index;
+}
+
+/* The user program of every thread of P (see the top of the file). */
+static void interpreter(struct user_registers *registers)
+{
+    if ((registers->rbx & 0xffff000000000000ull) == CHILD_MARK) {
+        /* A fork/vfork/clone child resuming after the call: it leaves at once. */
+        hosted_user_syscall(registers, SYS_exit, 0);
+        return;
+    }
+    for (;;) {
+        unsigned thread, index;
+        bool restart;
+        if (!code_decode(registers->rip, &thread, &index, &restart)) {
+            fault_exit(registers);
+            return;
+        }
+        if (run.steps[thread]++ >= STEP_LIMIT)
+            break;
+        uint64_t first_argument = registers->rdi;
+        if (restart) {
+            /* The kernel rewound rip to the SYSCALL: execute it again with the registers as they are. */
+            registers->rip += SYSCALL_INSTRUCTION_LENGTH;
+            hosted_user_syscall(registers, (long)registers->rax, (long)registers->rdi, (long)registers->rsi,
+                                (long)registers->rdx, (long)registers->r10, (long)registers->r8,
+                                (long)registers->r9);
+        } else {
+            index = next_call(thread, index);
+            if (index >= run.program->call_count)
+                break;
+            const struct program_call *call = &run.program->calls[index];
+            uint64_t values[6];
+            arguments_build(call, thread, values);
+            first_argument = values[0];
+            registers->rip = code_address(thread, index + 1);
+            registers->rbx = CHILD_MARK | index;
+            hosted_user_syscall(registers, call->description->number, (long)values[0], (long)values[1],
+                                (long)values[2], (long)values[3], (long)values[4], (long)values[5]);
+        }
+        if (!run_handlers(registers, thread))
+            break;
+        registers->rbx = 0;
+        unsigned resumed_thread, resumed_index;
+        bool resumed_restart;
+        if (code_decode(registers->rip, &resumed_thread, &resumed_index, &resumed_restart) &&
+            !resumed_restart && resumed_index == index + 1) {
+            record_result(index, (long)registers->rax, first_argument);
+            if (run.program->calls[index].yield_after) {
+                hosted_user_syscall(registers, SYS_sched_yield);
+                if (!run_handlers(registers, thread))
+                    break;
+            }
+        }
+    }
+    hosted_user_syscall(registers, SYS_exit, 0);
+}
+
+/* Body of P's threads: enter "user mode" at the thread's first call. */
+static void thread_enter_user(void *argument)
+{
+    unsigned thread = (unsigned)(uintptr_t)argument;
+    struct user_registers registers;
+    platform_user_registers_init(&registers, code_address(thread, 0),
+                                 STACK_BASE + (thread + 1) * STACK_SIZE - 64);
+    mm_activate(process_current()->mm);
+    platform_user_enter(&registers);
+}
+
+/* ------------------------------------------------------------- process */
+
+/* Map length bytes at address in process; a failure is a finding (the kernel is fresh). */
+static void map_fixed(struct process *process, uintptr_t address, size_t length, unsigned protection)
+{
+    long mapped = mm_map(process->mm, address, length, protection,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
+    if (mapped != (long)address)
+        fuzz_finding("mapping the program's memory failed: %ld", mapped);
+}
+
+/* A copy of text in pid 1's user memory at *cursor (advanced past it). */
+static long user_text(uintptr_t *cursor, const char *text)
+{
+    uintptr_t address = *cursor;
+    size_t length = strlen(text) + 1;
+    fuzz_user_write(address, text, length);
+    *cursor += (length + 15) & ~(size_t)15;
+    return (long)address;
+}
+
+/*
+ * What every program finds, made by pid 1: /file0 (a line of text),
+ * /dir0/, /link0 -> file0, /fifo0, /mnt0/ (to mount on), and pid 1's
+ * descriptor 0 on /dev/console (lent to the program as 0, 1 and 2).
+ */
+static void files_create(void)
+{
+    uintptr_t cursor = FUZZ_USER_BASE;
+    static const char contents[] = "hello, fuzzer\n";
+    long fd = fuzz_syscall(SYS_openat, AT_FDCWD, user_text(&cursor, "/file0"), O_RDWR | O_CREAT, 0644, 0, 0);
+    fuzz_syscall(SYS_write, fd, user_text(&cursor, contents), sizeof contents - 1, 0, 0, 0);
+    fuzz_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
+    fuzz_syscall(SYS_mkdirat, AT_FDCWD, user_text(&cursor, "/dir0"), 0755, 0, 0, 0);
+    fuzz_syscall(SYS_symlinkat, user_text(&cursor, "file0"), AT_FDCWD, user_text(&cursor, "/link0"), 0, 0, 0);
+    fuzz_syscall(SYS_mknodat, AT_FDCWD, user_text(&cursor, "/fifo0"), 0010644, 0, 0, 0);
+    fuzz_syscall(SYS_mkdirat, AT_FDCWD, user_text(&cursor, "/mnt0"), 0755, 0, 0, 0);
+    if (fuzz_syscall(SYS_openat, AT_FDCWD, user_text(&cursor, "/dev/console"), O_RDWR, 0, 0, 0) != 0)
+        fuzz_finding("pid 1 cannot open /dev/console as descriptor 0");
+}
+
+/* Give process descriptors 0-2 on init's descriptor 0 (the console), as a login would. */
+static void standard_descriptors_lend(struct process *init, struct process *process)
+{
+    for (int fd = 0; fd < 3; fd++) {
+        struct file *console = fd_get(init, 0);
+        if (!console || fd_install_at(process, console, fd, false) != fd)
+            fuzz_finding("cannot give the program descriptor %d", fd);
+    }
+}
+
+/* P: a child of init in init's group and session, owned by the process table, with its memory. */
+static struct process *program_process_create(struct process *init)
+{
+    struct process *process = process_create("fuzz", init->pid, true);
+    if (!process)
+        fuzz_finding("cannot create the program's process");
+    process->process_group = init->process_group;
+    process->session = init->session;
+    process->table_reference = true;
+    map_fixed(process, FUZZ_USER_BASE, FUZZ_USER_SIZE, PROT_READ | PROT_WRITE);
+    map_fixed(process, FUZZ_USER_READONLY, 4096, PROT_READ);
+    map_fixed(process, STACK_BASE, PROGRAM_MAX_THREADS * STACK_SIZE, PROT_READ | PROT_WRITE);
+    standard_descriptors_lend(init, process);
+    return process;
+}
+
+/* Has P ended (or, while budget_applies, is its virtual time up)? */
+static bool process_finished(void *argument)
+{
+    bool budget_applies = argument != NULL;
+    if (run.process->state == PROCESS_ZOMBIE)
+        return true;
+    return budget_applies && platform_clock_ns() >= run.deadline_ns;
+}
+
+/* Wait on the boot thread until P ends (or the budget is spent). False on deadlock. */
+static bool wait_for_process(bool budget_applies)
+{
+    irq_flags_t flags = platform_irq_save();
+    bool done = sched_boot_thread_wait(process_finished, budget_applies ? &run : NULL);
+    platform_irq_restore(flags);
+    return done;
+}
+
+/* Print what each of process's threads is doing (for a finding). */
+static void threads_describe(struct process *process)
+{
+    fprintf(stderr, "process %d: pending signals %#llx, group exiting %d\n", process->pid,
+            (unsigned long long)process->signals.pending, process->group_exiting);
+    list_for_each(node, &process->threads) {
+        struct thread *left = list_entry(node, struct thread, process_link);
+        fprintf(stderr, "  thread %d: state %d interruptible %d exiting %d pending %#llx blocked %#llx\n",
+                left->tid, (int)left->state, left->interruptible, left->exiting,
+                (unsigned long long)left->signals.pending, (unsigned long long)left->signals.blocked);
+    }
+}
+
+/* See program.h. */
+void program_run(const struct program *program, struct program_outcome *outcome)
+{
+    struct program_outcome ignored;
+    if (!outcome)
+        outcome = &ignored;
+    memset(outcome, 0, sizeof *outcome);
+    memset(&run, 0, sizeof run);
+    run.program = program;
+    run.outcome = outcome;
+
+    fuzz_kernel_boot(NULL, program->seed);
+    struct process *init = fuzz_init_create();
+    files_create();
+    hosted_set_user_program(interpreter);
+    run.process = program_process_create(init);
+    process_get(run.process); /* ours, so that its state stays readable after reaping */
+    for (unsigned thread = 0; thread < program->thread_count; thread++) {
+        struct thread *body = thread_create("fuzz", thread_enter_user, (void *)(uintptr_t)thread);
+        if (!body)
+            fuzz_finding("cannot create thread %u of the program", thread);
+        process_attach_thread(run.process, body);
+        thread_detach(body);
+    }
+    run.deadline_ns = platform_clock_ns() + TIME_BUDGET_NS;
+
+    bool finished = wait_for_process(true);
+    if (run.process->state != PROCESS_ZOMBIE) {
+        outcome->killed = true;
+        outcome->deadlocked = !finished;
+        signal_send_process(run.process, SIGKILL, NULL);
+        run.deadline_ns = platform_clock_ns() + TIME_BUDGET_NS;
+        wait_for_process(true);
+        if (run.process->state != PROCESS_ZOMBIE) {
+            threads_describe(run.process);
+            fuzz_finding("the program's process survives SIGKILL (%u live threads, state %d)",
+                         run.process->thread_count, (int)run.process->state);
+        }
+    }
+    outcome->wait_status = run.process->wait_status;
+    /* Reap every child of init: exercises the exit paths to the end. */
+    while (fuzz_syscall(SYS_wait4, -1, 0, 1 /* WNOHANG */ | 0x40000000 /* __WALL */, 0, 0, 0) > 0)
+        ;
+    process_put(run.process);
+    run.process = NULL;
+}

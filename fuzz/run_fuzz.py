@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Run the fuzz targets: replay the checked-in inputs, or a timed campaign.
+
+  run_fuzz.py replay --target NAME --executable EXE --source FUZZ_DIR
+      Run every file of FUZZ_DIR/corpus/NAME and FUZZ_DIR/regressions/NAME
+      once (make test's fuzz-replay suite). Fails on any crash or report.
+  run_fuzz.py campaign --build DIR [--seconds N] [--targets a,b] [--work DIR]
+      Fuzz each target for N seconds (default 60) starting from its seed
+      corpus, restarting after each crash until the time is used. Prints one
+      line per target:
+        fuzz TARGET execs_per_s=N crashes=N coverage=N features=N corpus=N
+      Crash inputs are kept in WORK/TARGET/crashes (default build/fuzz-work).
+      Exit status 1 when any target crashed.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+TARGETS = ["syscalls", "cpio", "elf", "path", "tty", "socket_address", "procfs_write"]
+SOURCE = os.path.dirname(os.path.abspath(__file__))
+SANITIZER_ENVIRONMENT = {
+    "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=1:allocator_may_return_null=1",
+    "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1",
+}
+
+
+def environment():
+    merged = dict(os.environ)
+    for key, value in SANITIZER_ENVIRONMENT.items():
+        merged.setdefault(key, value)
+    return merged
+
+
+def input_directories(source, target):
+    """The checked-in inputs of target that exist (seed corpus, then regressions)."""
+    found = []
+    for kind in ("corpus", "regressions"):
+        directory = os.path.join(source, kind, target)
+        if os.path.isdir(directory) and os.listdir(directory):
+            found.append(directory)
+    return found
+
+
+def replay(arguments):
+    directories = input_directories(arguments.source, arguments.target)
+    if not directories:
+        print(f"fuzz-replay {arguments.target}: no checked-in inputs")
+        return 0
+    count = sum(len(os.listdir(d)) for d in directories)
+    command = [arguments.executable, "-runs=0", "-timeout=60", "-rss_limit_mb=4096"] + directories
+    result = subprocess.run(command, env=environment(), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, errors="replace")
+    if result.returncode != 0:
+        sys.stdout.write(result.stdout[-20000:])
+        print(f"fuzz-replay {arguments.target}: FAILED (exit {result.returncode}) on {count} inputs")
+        return 1
+    print(f"fuzz-replay {arguments.target}: {count} inputs replayed, no report")
+    return 0
+
+
+STAT = re.compile(r"^stat::(\w+):\s+(\d+)", re.M)
+PROGRESS = re.compile(r"^#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)", re.M)
+
+
+def fuzz_target(build, target, seconds, work):
+    executable = os.path.join(build, "fuzz", "fuzz-" + target)
+    if not os.path.exists(executable):
+        print(f"fuzz {target}: not built ({executable})")
+        return None
+    base = os.path.join(work, target)
+    corpus = os.path.join(base, "corpus")
+    crashes = os.path.join(base, "crashes")
+    os.makedirs(corpus, exist_ok=True)
+    os.makedirs(crashes, exist_ok=True)
+    log_path = os.path.join(base, "log.txt")
+    seeds = input_directories(SOURCE, target)
+    executed = 0
+    coverage = features = corpus_size = 0
+    crash_count = 0
+    deadline = time.monotonic() + seconds
+    with open(log_path, "w") as log:
+        while True:
+            remaining = int(deadline - time.monotonic())
+            if remaining < 1:
+                break
+            before = set(os.listdir(crashes))
+            command = [executable, f"-max_total_time={remaining}", "-timeout=10", "-rss_limit_mb=4096",
+                       "-print_final_stats=1", "-artifact_prefix=" + crashes + "/", corpus] + seeds
+            started = time.monotonic()
+            result = subprocess.run(command, env=environment(), stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, errors="replace")
+            log.write(result.stdout)
+            stats = dict((key, int(value)) for key, value in STAT.findall(result.stdout))
+            executed += stats.get("number_of_executed_units", 0)
+            progress = PROGRESS.findall(result.stdout)
+            if progress:
+                _, coverage, features, corpus_size = (int(x) for x in progress[-1])
+            new = set(os.listdir(crashes)) - before
+            crash_count += len(new)
+            if result.returncode == 0 or not new:
+                if result.returncode != 0:
+                    crash_count += 1  # a failure that left no artifact (e.g. an abort in the driver)
+                break
+            if time.monotonic() - started < 1 and crash_count > 20:
+                break  # crashing at once every time: the seeds themselves crash
+    rate = int(executed / seconds) if seconds > 0 else 0
+    print(f"fuzz {target} execs_per_s={rate} crashes={crash_count} coverage={coverage} "
+          f"features={features} corpus={corpus_size}", flush=True)
+    return crash_count
+
+
+def campaign(arguments):
+    targets = arguments.targets.split(",") if arguments.targets else TARGETS
+    work = arguments.work or os.path.join(os.path.dirname(arguments.build.rstrip("/")) or ".", "fuzz-work")
+    total_crashes = 0
+    for target in targets:
+        seconds = arguments.seconds
+        if arguments.split:
+            share = arguments.seconds / 2 if target == "syscalls" else arguments.seconds / 2 / (len(targets) - 1)
+            seconds = max(1, int(share)) if len(targets) > 1 else arguments.seconds
+        crashes = fuzz_target(arguments.build, target, seconds, work)
+        total_crashes += crashes or 0
+    if total_crashes:
+        print(f"fuzz: {total_crashes} crash(es); inputs under {work}/*/crashes "
+              f"(tools/rk fuzz-repro FILE shows one)")
+    return 1 if total_crashes else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    replay_parser = commands.add_parser("replay")
+    replay_parser.add_argument("--target", required=True)
+    replay_parser.add_argument("--executable", required=True)
+    replay_parser.add_argument("--source", default=SOURCE)
+    campaign_parser = commands.add_parser("campaign")
+    campaign_parser.add_argument("--build", required=True)
+    campaign_parser.add_argument("--seconds", type=int, default=60)
+    campaign_parser.add_argument("--split", action="store_true",
+                                 help="share --seconds among the targets (half to syscalls) instead of each")
+    campaign_parser.add_argument("--targets")
+    campaign_parser.add_argument("--work")
+    arguments = parser.parse_args()
+    return replay(arguments) if arguments.command == "replay" else campaign(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
