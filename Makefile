@@ -3,12 +3,18 @@
 #   make test        build both backends and run every test suite (CI runs this)
 #   make run-hosted  run the kernel as a Linux process
 #   make bench       run the benchmarks
+#   make fuzz        a timed fuzz campaign of every target (FUZZ_SECONDS each, default 30)
+#   make fuzz-afl    the same targets built with AFL++ (afl-clang-fast), one campaign (FUZZ_SECONDS)
 #   make refresh-reference   rewrite the qemu suite's expected transcripts on Debian's Linux
 #   make test-differential   the static test programs on ringkernel and Linux, compared live
 
 HOSTED := build/hosted
 SANITIZED := build/hosted-sanitize
 X86 := build/x86
+FUZZ := build/fuzz
+FUZZ_AFL := build/fuzz-afl
+FUZZ_SECONDS ?= 30
+FUZZ_TARGET ?= syscalls
 KERNEL := $(X86)/src/platform-x86/ringkernel.elf
 APPEND ?= console=ttyS0
 QEMU := qemu-system-x86_64
@@ -16,7 +22,7 @@ QEMU_FLAGS := -machine pc,accel=tcg -m 256M -nographic -no-reboot \
               -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 .PHONY: all setup build build-hosted build-x86 build-sanitize test test-unit test-qemu test-sanitize run run-hosted bench clean \
-        refresh-reference test-differential
+        refresh-reference test-differential build-fuzz fuzz test-fuzz fuzz-afl build-fuzz-afl
 
 all: build
 
@@ -47,6 +53,23 @@ build-sanitize: setup
 
 build: build-hosted build-x86
 
+# The fuzz targets (clang, libFuzzer, ASan+UBSan, edge coverage of every ring).
+$(FUZZ)/build.ninja:
+	CC=clang meson setup $(FUZZ) -Dplatform=hosted -Dfuzz=libfuzzer -Db_sanitize=address,undefined -Db_lundef=false
+
+build-fuzz: setup
+	$(MAKE) --no-print-directory $(FUZZ)/build.ninja
+	ninja -C $(FUZZ)
+
+# AFL++ (installed on demand: it is only needed here).
+$(FUZZ_AFL)/build.ninja:
+	CC=afl-clang-fast meson setup $(FUZZ_AFL) -Dplatform=hosted -Dfuzz=afl -Db_lundef=false
+
+build-fuzz-afl: setup
+	@bash tools/setup.sh afl++
+	$(MAKE) --no-print-directory $(FUZZ_AFL)/build.ninja
+	ninja -C $(FUZZ_AFL)
+
 # The hosted suites again under AddressSanitizer and UBSan: any report fails.
 test-sanitize: build-sanitize
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
@@ -56,6 +79,22 @@ test: build
 	meson test -C $(HOSTED) --print-errorlogs
 	meson test -C $(X86) --print-errorlogs --no-suite linux
 	$(MAKE) --no-print-directory test-sanitize
+	$(MAKE) --no-print-directory test-fuzz
+
+# The checked-in seed corpora and crash regressions replayed, then a 60-second
+# smoke campaign (half on the syscall programs, the rest shared by the parsers).
+test-fuzz: build-fuzz
+	meson test -C $(FUZZ) --print-errorlogs --suite fuzz-replay
+	python3 fuzz/run_fuzz.py campaign --build $(FUZZ) --seconds 60 --split
+
+# A timed campaign: FUZZ_SECONDS per target; one line per target
+# "fuzz TARGET execs_per_s=N crashes=N coverage=N ..."; crash inputs under build/fuzz-work.
+fuzz: build-fuzz
+	python3 fuzz/run_fuzz.py campaign --build $(FUZZ) --seconds $(FUZZ_SECONDS)
+
+# One AFL++ campaign of FUZZ_TARGET for FUZZ_SECONDS (afl-fuzz output under build/fuzz-afl-work).
+fuzz-afl: build-fuzz-afl
+	python3 fuzz/run_fuzz.py afl --build $(FUZZ_AFL) --target $(FUZZ_TARGET) --seconds $(FUZZ_SECONDS)
 
 test-unit: build-hosted
 	meson test -C $(HOSTED) --print-errorlogs --suite unit

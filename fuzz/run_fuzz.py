@@ -11,6 +11,9 @@
         fuzz TARGET execs_per_s=N crashes=N coverage=N features=N corpus=N
       Crash inputs are kept in WORK/TARGET/crashes (default build/fuzz-work).
       Exit status 1 when any target crashed.
+  run_fuzz.py afl --build DIR --target NAME [--seconds N] [--work DIR]
+      One AFL++ campaign (afl-fuzz) of the AFL build's target for N seconds
+      from the seed corpus; prints the same one line from afl-fuzz's stats.
 """
 import argparse
 import os
@@ -130,6 +133,60 @@ def campaign(arguments):
     return 1 if total_crashes else 0
 
 
+def read_afl_stats(path):
+    stats = {}
+    if os.path.exists(path):
+        with open(path) as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                stats[key.strip()] = value.strip()
+    return stats
+
+
+def afl(arguments):
+    executable = os.path.join(arguments.build, "fuzz", "fuzz-" + arguments.target)
+    if not os.path.exists(executable):
+        print(f"fuzz {arguments.target}: not built ({executable})")
+        return 1
+    work = arguments.work or os.path.join(os.path.dirname(arguments.build.rstrip("/")) or ".", "fuzz-afl-work")
+    output = os.path.join(work, arguments.target)
+    shutil.rmtree(output, ignore_errors=True)
+    os.makedirs(output)
+    seeds = input_directories(SOURCE, arguments.target)
+    if not seeds:
+        seeds_directory = os.path.join(work, arguments.target + "-seed")
+        os.makedirs(seeds_directory, exist_ok=True)
+        with open(os.path.join(seeds_directory, "empty"), "wb") as handle:
+            handle.write(b"\0" * 8)
+        seeds = [seeds_directory]
+    merged = os.path.join(work, arguments.target + "-input")
+    shutil.rmtree(merged, ignore_errors=True)
+    os.makedirs(merged)
+    for directory in seeds:
+        for name in os.listdir(directory):
+            shutil.copy(os.path.join(directory, name), os.path.join(merged, os.path.basename(directory) + "-" + name))
+    environment = environment_for_afl()
+    command = ["afl-fuzz", "-i", merged, "-o", output, "-V", str(arguments.seconds), "-t", "10000",
+               "-m", "none", "--", executable]
+    with open(os.path.join(work, arguments.target + "-afl.log"), "w") as log:
+        result = subprocess.run(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    stats = read_afl_stats(os.path.join(output, "default", "fuzzer_stats"))
+    crashes = int(stats.get("saved_crashes", stats.get("unique_crashes", "0")) or 0)
+    rate = stats.get("execs_per_sec", "0")
+    coverage = stats.get("bitmap_cvg", "?")
+    print(f"fuzz {arguments.target} execs_per_s={float(rate):.0f} crashes={crashes} coverage={coverage} "
+          f"engine=afl++ exit={result.returncode}", flush=True)
+    return 1 if crashes or result.returncode != 0 else 0
+
+
+def environment_for_afl():
+    merged = environment()
+    merged.setdefault("AFL_SKIP_CPUFREQ", "1")
+    merged.setdefault("AFL_NO_UI", "1")
+    merged.setdefault("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1")
+    return merged
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -144,8 +201,17 @@ def main():
                                  help="share --seconds among the targets (half to syscalls) instead of each")
     campaign_parser.add_argument("--targets")
     campaign_parser.add_argument("--work")
+    afl_parser = commands.add_parser("afl")
+    afl_parser.add_argument("--build", required=True)
+    afl_parser.add_argument("--target", default="syscalls")
+    afl_parser.add_argument("--seconds", type=int, default=60)
+    afl_parser.add_argument("--work")
     arguments = parser.parse_args()
-    return replay(arguments) if arguments.command == "replay" else campaign(arguments)
+    if arguments.command == "replay":
+        return replay(arguments)
+    if arguments.command == "afl":
+        return afl(arguments)
+    return campaign(arguments)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 # Install the Debian packages the build and the tests need, when missing.
 # Idempotent and quiet when everything is there; runs apt-get update first
 # otherwise (a fresh machine has stale or empty package lists).
+# Extra package names as arguments are installed too (make fuzz-afl: afl++).
 set -euo pipefail
 
-packages=(meson ninja-build gcc clang pkg-config binutils python3 linux-libc-dev libuv1-dev libcmocka-dev
-          qemu-system-x86 busybox-static cpio musl-tools)
+packages=(meson ninja-build gcc clang libclang-rt-dev pkg-config binutils python3 linux-libc-dev libuv1-dev
+          libcmocka-dev qemu-system-x86 busybox-static cpio musl-tools "$@")
 
 missing=()
 for package in "${packages[@]}"; do

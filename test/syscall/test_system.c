@@ -53,6 +53,24 @@ static void clocks_and_their_errors(void **state)
     CHECK(sys(SYS_clock_settime, 1, time), -EINVAL);
 }
 
+/*
+ * Times the realtime clock cannot hold are refused before any change (found
+ * by the syscall fuzzer: the conversion to nanoseconds overflowed). Linux's
+ * limit is 30 years before 2^63 ns; both values are past it.
+ */
+static void setting_the_clock_past_its_limit_is_einval(void **state)
+{
+    uintptr_t time = user_alloc(16);
+    struct { int64_t seconds, fraction; } far = { 7234017283807681435ll, 0 };
+    user_write(time, &far, sizeof far);
+    CHECK(sys(SYS_clock_settime, 0, time), -EINVAL);
+    CHECK(sys(SYS_settimeofday, time, 0), -EINVAL);
+    far.seconds = 9000000000ll;
+    user_write(time, &far, sizeof far);
+    CHECK(sys(SYS_clock_settime, 0, time), -EINVAL);
+    CHECK(sys(SYS_settimeofday, time, 0), -EINVAL);
+}
+
 static void getrandom_flags(void **state)
 {
     uintptr_t buffer = user_alloc(64);
@@ -136,6 +154,7 @@ int main(void)
         SYSCALL_TEST(uname_says_linux_x86_64),
         SYSCALL_TEST(sethostname_checks_the_length),
         SYSCALL_TEST(clocks_and_their_errors),
+        SYSCALL_TEST(setting_the_clock_past_its_limit_is_einval),
         SYSCALL_TEST(getrandom_flags),
         SYSCALL_TEST(sysinfo_and_usage),
         SYSCALL_TEST(reboot_wants_its_magic),

@@ -23,6 +23,19 @@ static inline bool timespec_valid(const struct user_timespec *value)
            value->nanoseconds < NANOSECONDS_PER_SECOND;
 }
 
+/*
+ * The latest CLOCK_REALTIME that settimeofday/clock_settime accept: Linux
+ * refuses (EINVAL) times within 30 years of the 64-bit nanosecond limit
+ * (KTIME_SEC_MAX - TIME_UPTIME_SEC_MAX), so the clock cannot overflow.
+ */
+#define REALTIME_SETTABLE_SECONDS_LIMIT (INT64_MAX / NANOSECONDS_PER_SECOND - 30ll * 365 * 86400)
+
+/* True when a valid timespec may become CLOCK_REALTIME. */
+static inline bool realtime_settable(const struct user_timespec *value)
+{
+    return value->seconds < REALTIME_SETTABLE_SECONDS_LIMIT;
+}
+
 /* A valid timespec in nanoseconds, saturating at INT64_MAX. */
 static inline uint64_t timespec_to_ns(const struct user_timespec *value)
 {

@@ -109,7 +109,7 @@ long sys_clock_settime(const uint64_t arguments[6])
         return -EFAULT;
     if (clock_id != CLOCK_REALTIME)
         return -EINVAL;
-    if (!timespec_valid(&value))
+    if (!timespec_valid(&value) || !realtime_settable(&value))
         return -EINVAL;
     clock_realtime_set_ns((int64_t)timespec_to_ns(&value));
     return 0;
@@ -134,8 +134,8 @@ long sys_gettimeofday(const uint64_t arguments[6])
 
 /*
  * settimeofday(timeval * or NULL, timezone * or NULL): microseconds out of
- * 0..999999 or negative seconds are -EINVAL; a timezone is read (EFAULT)
- * and otherwise ignored.
+ * 0..999999, negative seconds or a time too close to the clock's limit are
+ * -EINVAL; a timezone is read (EFAULT) and otherwise ignored.
  */
 long sys_settimeofday(const uint64_t arguments[6])
 {
@@ -143,7 +143,8 @@ long sys_settimeofday(const uint64_t arguments[6])
     if (ARGUMENT_ADDRESS(0)) {
         if (copy_from_user(&value, ARGUMENT_ADDRESS(0), sizeof value) < 0)
             return -EFAULT;
-        if (value.nanoseconds < 0 || value.nanoseconds >= 1000000 || value.seconds < 0)
+        if (value.nanoseconds < 0 || value.nanoseconds >= 1000000 || value.seconds < 0 ||
+            !realtime_settable(&value))
             return -EINVAL;
     }
     if (ARGUMENT_ADDRESS(1)) {
