@@ -8,9 +8,17 @@
  * slab through struct page's owner field (PAGE_FLAG_SLAB); a large
  * allocation's head page carries PAGE_FLAG_LARGE.
  *
+ * AddressSanitizer builds (rk/address_sanitizer.h): a slab's free objects
+ * are poisoned (its header is not); kmalloc(size) makes exactly size bytes
+ * addressable, the rest of the object (or of a large block's last page)
+ * stays poisoned so an overflow is reported; kfree poisons the whole
+ * object (the page allocator poisons freed slabs and large blocks).
+ * ksize() unpoisons up to the size it returns, since its caller may use it.
+ *
  * Locking: heap_lock (interrupts disabled) around all state; never held
  * across a call into the page allocator's lock.
  */
+#include <rk/address_sanitizer.h>
 #include <rk/compiler.h>
 #include <rk/heap.h>
 #include <rk/kernel.h>
@@ -94,6 +102,8 @@ static struct slab *slab_create(struct slab_cache *cache)
         page[i].flags |= PAGE_FLAG_SLAB;
         page[i].owner = slab;
     }
+    address_sanitizer_poison((char *)slab + SLAB_HEADER_SIZE,
+                             (PAGE_SIZE << cache->slab_order) - SLAB_HEADER_SIZE);
     return slab;
 }
 
@@ -145,6 +155,8 @@ static void *large_alloc(size_t size)
         statistics.bytes_in_use += PAGE_SIZE << order;
     }
     spin_unlock_irqrestore(&heap_lock, state);
+    if (address)
+        address_sanitizer_poison((char *)address + size, (PAGE_SIZE << order) - size);
     return address;
 }
 
@@ -174,6 +186,7 @@ void *kmalloc(size_t size)
     statistics.allocations++;
     statistics.bytes_in_use += cache->object_size;
     spin_unlock_irqrestore(&heap_lock, state);
+    address_sanitizer_unpoison(object, size);
     return object;
 }
 
@@ -181,7 +194,7 @@ void *kzalloc(size_t size)
 {
     void *pointer = kmalloc(size);
     if (pointer)
-        memset(pointer, 0, ksize(pointer));
+        memset(pointer, 0, size); /* not ksize(): the rest stays poisoned in ASan builds */
     return pointer;
 }
 
@@ -271,6 +284,7 @@ void kfree(void *pointer)
         refuse_free(pointer, true);
         return;
     }
+    address_sanitizer_poison(pointer, cache->object_size);
     slab->allocated[index / 64] &= ~bit;
     if (slab->in_use-- == cache->object_count)
         list_push_front(&cache->partial_slabs, &slab->link);
@@ -294,15 +308,19 @@ size_t ksize(const void *pointer)
         return 0;
     struct page *page = page_from_virtual(pointer);
     if (page && (page->flags & PAGE_FLAG_LARGE) && (page->flags & PAGE_FLAG_HEAD) &&
-        ((uintptr_t)pointer & (PAGE_SIZE - 1)) == 0)
+        ((uintptr_t)pointer & (PAGE_SIZE - 1)) == 0) {
+        address_sanitizer_unpoison(pointer, PAGE_SIZE << page->order);
         return PAGE_SIZE << page->order;
+    }
     struct slab *slab;
     unsigned index;
     if (!slab_locate(pointer, &slab, &index))
         return 0;
     if (!(slab->allocated[index / 64] & (1ull << (index % 64))))
         return 0;
-    return caches[slab->class_index].object_size;
+    size_t size = caches[slab->class_index].object_size;
+    address_sanitizer_unpoison(pointer, size); /* the caller may use all of it */
+    return size;
 }
 
 void heap_get_statistics(struct heap_statistics *out)

@@ -8,8 +8,16 @@
  * PAGE_FLAG_FREE with the order. Allocated block heads carry
  * PAGE_FLAG_HEAD and the order, which page_free() checks.
  *
+ * AddressSanitizer builds (rk/address_sanitizer.h): a block is made
+ * addressable when page_alloc() hands it out and poisoned when its last
+ * reference goes; the struct page arrays are never poisoned. At
+ * page_allocator_init() the last boot's poison is cleared (in time
+ * proportional to what it poisoned): free memory starts addressable and
+ * is poisoned as it is freed.
+ *
  * Locking: page_lock (interrupts disabled) around every list operation.
  */
+#include <rk/address_sanitizer.h>
 #include <rk/compiler.h>
 #include <rk/errno.h>
 #include <rk/klog.h>
@@ -29,6 +37,25 @@ static size_t zone_count;
 static struct list_node free_lists[PAGE_MAX_ORDER + 1];
 static struct page_allocator_statistics statistics;
 static struct spinlock page_lock = SPINLOCK_INIT("page_alloc");
+
+#if RK_ADDRESS_SANITIZER
+/* See rk/address_sanitizer.h: the allocator owns the poison state of its memory. */
+struct address_sanitizer_span address_sanitizer_poisoned_span = {.low = UINTPTR_MAX, .high = 0};
+#endif
+
+/* AddressSanitizer builds: make the block at frame (order) addressable; nothing otherwise. */
+static void block_unpoison(paddr_t frame, unsigned order)
+{
+    if (RK_ADDRESS_SANITIZER)
+        address_sanitizer_unpoison(platform_phys_to_virt(frame), PAGE_SIZE << order);
+}
+
+/* AddressSanitizer builds: make the block at frame (order) unaddressable; nothing otherwise. */
+static void block_poison(paddr_t frame, unsigned order)
+{
+    if (RK_ADDRESS_SANITIZER)
+        address_sanitizer_poison(platform_phys_to_virt(frame), PAGE_SIZE << order);
+}
 
 /* The zone holding page (a struct page pointer), NULL when none does. */
 static struct zone *zone_of_page(const struct page *page)
@@ -89,6 +116,7 @@ static void zone_add(const struct boot_memory_region *region)
 int page_allocator_init(const struct boot_memory_region *regions, size_t count)
 {
     spinlock_irq_state_t state = spin_lock_irqsave(&page_lock);
+    address_sanitizer_reset(); /* the last boot's poison (free memory starts addressable) */
     zone_count = 0;
     memset(&statistics, 0, sizeof statistics);
     for (unsigned order = 0; order <= PAGE_MAX_ORDER; order++)
@@ -123,7 +151,9 @@ paddr_t page_alloc(unsigned order)
     page->references = 1;
     page->owner = NULL;
     spin_unlock_irqrestore(&page_lock, state);
-    return page_to_physical(page);
+    paddr_t frame = page_to_physical(page);
+    block_unpoison(frame, order);
+    return frame;
 }
 
 void page_free(paddr_t frame, unsigned order)
@@ -143,6 +173,7 @@ void page_free(paddr_t frame, unsigned order)
         spin_unlock_irqrestore(&page_lock, state);
         return;
     }
+    block_poison(frame, order);
     struct zone *zone = zone_of_page(page);
     uint64_t index = (uint64_t)(page - zone->pages);
     page->flags = 0;

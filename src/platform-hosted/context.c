@@ -100,6 +100,10 @@ void platform_context_create(struct platform_context *context, void *stack_base,
     if (stack_size < HOSTED_CONTEXT_MINIMUM_STACK)
         context_fatal("platform_context_create: stack too small");
 
+#ifdef HOSTED_ADDRESS_SANITIZER
+    /* Frames an earlier context left poisoned here (it never returned) are gone. */
+    __asan_unpoison_memory_region(stack_base, stack_size);
+#endif
     uintptr_t base = (uintptr_t)stack_base;
     uintptr_t record_address = (base + stack_size - sizeof(struct hosted_context_record)) &
                                ~(uintptr_t)63;

@@ -37,6 +37,7 @@ struct executable_layout {
 };
 
 static bool symbols_loaded;
+static int symbols_load_error;   /* a failed load is not retried at every boot */
 static struct symbol_entry *symbol_table;
 static size_t symbol_count;
 static char *symbol_names;
@@ -196,6 +197,8 @@ int hosted_symbols_load(void)
 {
     if (symbols_loaded)
         return 0;
+    if (symbols_load_error != 0)
+        return symbols_load_error;
     dl_iterate_phdr(find_executable, &executable);
     uint8_t *image = NULL;
     size_t size = 0;
@@ -210,6 +213,7 @@ int hosted_symbols_load(void)
         symbol_table = NULL;
         symbol_names = NULL;
         symbol_count = 0;
+        symbols_load_error = error;
         return error;
     }
     symbols_loaded = true;

@@ -275,11 +275,7 @@ int main(void)
         cmocka_unit_test(test_script_lines),
         cmocka_unit_test(test_script_long_lines),
     };
-    /*
-     * Boot although the decoder needs no kernel: the Core's sched_yield()
-     * takes the place of libc's in this process, and LeakSanitizer calls it
-     * at exit (it needs a current thread then).
-     */
+    /* Boot although the decoder needs no kernel: the script tests reach the Core's klog and heap. */
     if (hosted_test_boot("loglevel=3") < 0)
         return 1;
     return cmocka_run_group_tests_name("elf", tests, NULL, NULL);
