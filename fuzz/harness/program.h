@@ -156,8 +156,7 @@ struct program {
 struct program_outcome {
     bool ran[PROGRAM_MAX_CALLS];
     long results[PROGRAM_MAX_CALLS][2];   /* [1]: the second fd of a pair */
-    bool killed;                          /* the harness had to SIGKILL the process (deadlock or time budget) */
-    bool deadlocked;                      /* nothing could run and no event could come */
+    bool killed;                          /* the harness SIGKILLed the process: its virtual time budget ran out */
     int wait_status;                      /* of the process, when it ended */
 };
 

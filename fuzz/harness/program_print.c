@@ -173,7 +173,6 @@ void program_print(const struct program *program, const struct program_outcome *
         fputs(" */\n", out);
     }
     if (outcome)
-        fprintf(out, "/* process ended with wait status %#x%s%s */\n", outcome->wait_status,
-                outcome->killed ? ", killed by the harness" : "",
-                outcome->deadlocked ? " after a deadlock" : "");
+        fprintf(out, "/* process ended with wait status %#x%s */\n", outcome->wait_status,
+                outcome->killed ? ", killed by the harness when its time budget ran out" : "");
 }

@@ -17,9 +17,11 @@
  * fuzzed handler address, garbage from a forged sigreturn, a successful
  * execve) ends the process as a fault would.
  *
- * The boot thread (pid 1) waits for P to become a zombie. When nothing can
- * run any more (deadlock) or the virtual time budget is spent, P gets
- * SIGKILL; a process that survives that is a finding.
+ * The boot thread (pid 1) waits for P to become a zombie. A timer sends P
+ * SIGKILL when its virtual time budget is spent: when every thread blocks,
+ * idle jumps the clock to it at once, and busy kernel code moves the clock
+ * at its yield points (hosted_set_busy_tick). A process that SIGKILL does
+ * not end (nothing can run, it is not a zombie) is a finding.
  */
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +35,7 @@
 #include <rk/signal.h>
 #include <rk/syscall.h>
 #include <rk/thread.h>
+#include <rk/timer.h>
 #include <rk/usercopy.h>
 #include "hosted.h"
 
@@ -48,7 +51,8 @@
 #define STACK_BASE 0x10100000u             /* three 16 KiB user stacks (signal frames go there) */
 #define STACK_SIZE 0x4000u
 #define STEP_LIMIT (4 * PROGRAM_MAX_CALLS) /* syscalls one thread may issue (sigreturn can jump back) */
-#define TIME_BUDGET_NS (60ull * 1000000000u) /* virtual time before the harness kills the process */
+#define TIME_BUDGET_NS (10ull * 1000000000u) /* virtual time before the harness kills the process */
+#define BUSY_TICK_NS 10000000u               /* virtual time each yield point of busy kernel code takes */
 #define FAULT_EXIT_STATUS (128 + 11)
 
 static struct {
@@ -56,7 +60,6 @@ static struct {
     struct program_outcome *outcome;
     struct process *process;
     unsigned steps[PROGRAM_MAX_THREADS];
-    uint64_t deadline_ns;
 } run;
 
 static uintptr_t code_address(unsigned thread, unsigned index)
@@ -393,22 +396,33 @@ static struct process *program_process_create(struct process *init)
     return process;
 }
 
-/* Has P ended (or, while budget_applies, is its virtual time up)? */
+/* Has P ended? (sched_boot_thread_wait's condition.) */
 static bool process_finished(void *argument)
 {
-    bool budget_applies = argument != NULL;
-    if (run.process->state == PROCESS_ZOMBIE)
-        return true;
-    return budget_applies && platform_clock_ns() >= run.deadline_ns;
+    (void)argument;
+    return run.process->state == PROCESS_ZOMBIE;
 }
 
-/* Wait on the boot thread until P ends (or the budget is spent). False on deadlock. */
-static bool wait_for_process(bool budget_applies)
+/* Wait on the boot thread until P ends. False when nothing can run and no event can come. */
+static bool wait_for_process(void)
 {
     irq_flags_t flags = platform_irq_save();
-    bool done = sched_boot_thread_wait(process_finished, budget_applies ? &run : NULL);
+    bool done = sched_boot_thread_wait(process_finished, NULL);
     platform_irq_restore(flags);
     return done;
+}
+
+/*
+ * The time budget ran out (interrupt context): SIGKILL for P. When every
+ * thread blocks, idle jumps the virtual clock here at once; busy kernel
+ * code gets here through the busy tick.
+ */
+static void budget_expired(struct timer *timer, void *argument)
+{
+    (void)timer;
+    (void)argument;
+    run.outcome->killed = true;
+    signal_send_process(run.process, SIGKILL, NULL);
 }
 
 /* Print what each of process's threads is doing (for a finding). */
@@ -436,6 +450,7 @@ void program_run(const struct program *program, struct program_outcome *outcome)
     run.outcome = outcome;
 
     fuzz_kernel_boot(NULL, program->seed);
+    hosted_set_busy_tick(BUSY_TICK_NS);
     struct process *init = fuzz_init_create();
     files_create();
     hosted_set_user_program(interpreter);
@@ -448,20 +463,18 @@ void program_run(const struct program *program, struct program_outcome *outcome)
         process_attach_thread(run.process, body);
         thread_detach(body);
     }
-    run.deadline_ns = platform_clock_ns() + TIME_BUDGET_NS;
+    struct timer budget;
+    timer_init(&budget, budget_expired, NULL);
+    timer_arm(&budget, platform_clock_ns() + TIME_BUDGET_NS);
 
-    bool finished = wait_for_process(true);
-    if (run.process->state != PROCESS_ZOMBIE) {
-        outcome->killed = true;
-        outcome->deadlocked = !finished;
-        signal_send_process(run.process, SIGKILL, NULL);
-        run.deadline_ns = platform_clock_ns() + TIME_BUDGET_NS;
-        wait_for_process(true);
-        if (run.process->state != PROCESS_ZOMBIE) {
-            threads_describe(run.process);
-            fuzz_finding("the program's process survives SIGKILL (%u live threads, state %d)",
-                         run.process->thread_count, (int)run.process->state);
-        }
+    bool finished = wait_for_process();
+    timer_cancel(&budget);
+    if (!finished || run.process->state != PROCESS_ZOMBIE) {
+        threads_describe(run.process);
+        fuzz_finding("the program's process is stuck: nothing can run, it is not a zombie, "
+                     "SIGKILL %s (%u live threads, state %d)",
+                     outcome->killed ? "was sent" : "was not sent yet", run.process->thread_count,
+                     (int)run.process->state);
     }
     outcome->wait_status = run.process->wait_status;
     /* Reap every child of init: exercises the exit paths to the end. */

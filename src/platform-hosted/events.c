@@ -50,6 +50,7 @@ static struct {
 
     uint64_t deliveries;           /* events delivered so far */
     uint64_t idle_count;
+    uint64_t busy_tick_ns;         /* virtual time each platform_poll_events() adds (hosted_set_busy_tick) */
 } events;
 
 /* CLOCK_MONOTONIC in nanoseconds. */
@@ -218,6 +219,7 @@ int hosted_events_init(bool virtual_clock, bool stdin_input)
     events.timer_deadline_ns = 0;
     events.deliveries = 0;
     events.idle_count = 0;
+    events.busy_tick_ns = 0;
     if (stdin_input)
         stdin_open_source();
     return 0;
@@ -283,9 +285,11 @@ bool platform_idle(void)
     return delivered;
 }
 
-/* See rk/platform.h. */
+/* See rk/platform.h. On the virtual clock, first adds the busy tick (hosted_set_busy_tick). */
 bool platform_poll_events(void)
 {
+    if (events.virtual_clock)
+        events.virtual_now_ns += events.busy_tick_ns;
     uint64_t before = events.deliveries;
     hosted_interrupts_enabled = true;
     deliver_pending();
@@ -306,6 +310,12 @@ int hosted_clock_advance(uint64_t nanoseconds)
         return -EINVAL;
     events.virtual_now_ns += nanoseconds;
     return 0;
+}
+
+/* See hosted.h. */
+void hosted_set_busy_tick(uint64_t nanoseconds)
+{
+    events.busy_tick_ns = nanoseconds;
 }
 
 /* See hosted.h. */

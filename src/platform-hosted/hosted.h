@@ -55,6 +55,13 @@ bool hosted_clock_is_virtual(void);
  * Returns 0, or -EINVAL on the real clock.
  */
 int hosted_clock_advance(uint64_t nanoseconds);
+/*
+ * Make busy kernel code take virtual time: every platform_poll_events()
+ * (the Core's yield points, e.g. between chunks of a long copy) moves the
+ * virtual clock forward by nanoseconds first, so timers can expire while
+ * no thread idles. 0 (the default, and after every boot) turns it off.
+ */
+void hosted_set_busy_tick(uint64_t nanoseconds);
 /* True when the one-shot timer is armed; stores its deadline in *deadline_ns (may be NULL). */
 bool hosted_timer_is_armed(uint64_t *deadline_ns);
 /* Number of platform_idle() calls since the last boot. */

@@ -76,6 +76,30 @@ static void test_time_only_moves_when_idle(void **state)
     assert_int_equal(platform_clock_ns(), start + 250);
 }
 
+/* With a busy tick, each poll moves the clock and an expired timer fires at the poll. */
+static void test_busy_tick_moves_the_clock_at_polls(void **state)
+{
+    (void)state;
+    uint64_t start = platform_clock_ns();
+    hosted_set_busy_tick(1000);
+    platform_timer_arm(start + 2500);
+    assert_false(platform_poll_events());
+    assert_int_equal(platform_clock_ns(), start + 1000);
+    assert_false(platform_poll_events());
+    assert_true(platform_poll_events()); /* start + 3000: past the deadline */
+    assert_int_equal(fire_count, 1);
+    assert_int_equal(fire_times[0], start + 3000);
+    hosted_set_busy_tick(0);
+    assert_false(platform_poll_events());
+    assert_int_equal(platform_clock_ns(), start + 3000);
+    /* A new boot turns it off. */
+    hosted_set_busy_tick(1000);
+    assert_int_equal(hosted_test_boot(""), 0);
+    start = platform_clock_ns();
+    platform_poll_events();
+    assert_int_equal(platform_clock_ns(), start);
+}
+
 /* Idle jumps to the deadline and fires once, in interrupt context. */
 static void test_idle_jumps_to_the_deadline(void **state)
 {
@@ -195,6 +219,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_time_only_moves_when_idle, test_setup),
         cmocka_unit_test_setup(test_idle_jumps_to_the_deadline, test_setup),
+        cmocka_unit_test_setup(test_busy_tick_moves_the_clock_at_polls, test_setup),
         cmocka_unit_test_setup(test_rearming_from_the_handler, test_setup),
         cmocka_unit_test_setup(test_disarm_makes_idle_return_false, test_setup),
         cmocka_unit_test_setup(test_arming_replaces_the_deadline, test_setup),

@@ -115,6 +115,26 @@ static void sigtimedwait_does_not_consume_sigkill(void **state)
     test_process->signals.pending = 0;
 }
 
+/*
+ * A long sendfile is a preemption point between chunks and stops at a
+ * pending signal, reporting what it moved (found by the syscall fuzzer: 2
+ * GiB from /dev/full to the console ran for minutes without one).
+ */
+static void long_sendfile_stops_at_a_pending_signal(void **state)
+{
+    assert_int_equal(copy_to_user(data_page(), "/dev/zero", 10), 0);
+    assert_int_equal(copy_to_user(data_page() + 16, "/dev/null", 10), 0);
+    long in = call(SYS_openat, (uint64_t)-100, data_page(), 0 /* O_RDONLY */, 0);
+    long out = call(SYS_openat, (uint64_t)-100, data_page() + 16, 1 /* O_WRONLY */, 0);
+    assert_true(in >= 0 && out >= 0);
+    const uint64_t mebibyte = 1u << 20;
+    assert_int_equal(call(SYS_sendfile, (uint64_t)out, (uint64_t)in, 0, mebibyte), (long)mebibyte);
+    assert_int_equal(signal_send_process(test_process, SIGUSR1, NULL), 0);
+    long moved = call(SYS_sendfile, (uint64_t)out, (uint64_t)in, 0, mebibyte);
+    assert_true(moved > 0 && moved < (long)mebibyte);
+    test_process->signals.pending = 0;
+}
+
 static void kill_on_a_zombie_succeeds(void **state)
 {
     struct process *zombie = process_create("zombie", test_process->pid, false);
@@ -281,6 +301,7 @@ int main(void)
         SIGNAL_TEST(periodic_real_timer_does_not_storm),
         SIGNAL_TEST(sigtimedwait_takes_a_signal_whose_default_is_ignore),
         SIGNAL_TEST(sigtimedwait_does_not_consume_sigkill),
+        SIGNAL_TEST(long_sendfile_stops_at_a_pending_signal),
         SIGNAL_TEST(kill_on_a_zombie_succeeds),
         SIGNAL_TEST(interrupted_nanosleep_resumes_through_restart_syscall),
         SIGNAL_TEST(interrupted_timed_futex_wait_resumes),

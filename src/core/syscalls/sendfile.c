@@ -7,6 +7,8 @@
  */
 #include <rk/heap.h>
 #include <rk/pipe.h>
+#include <rk/sched.h>
+#include <rk/signal.h>
 
 #include "read_write.h"
 
@@ -43,9 +45,10 @@ static long check_sendfile_source(struct file *file)
 /*
  * Move up to count bytes from in at *in_position to out at *out_position
  * (both advanced by what reached out). Reads a bounce buffer's worth, then
- * writes all of it; stops at the end of the input, at a short write, or at
- * an error. Returns the bytes moved, or -errno when none were (-ENOMEM,
- * -EAGAIN, -EPIPE...). May sleep.
+ * writes all of it; stops at the end of the input, at a short write, at
+ * an error, or at a pending signal between chunks (a preemption point too).
+ * Returns the bytes moved, or -errno when none were (-ENOMEM, -EAGAIN,
+ * -EPIPE...). May sleep.
  */
 static long copy_between(struct file *in, uint64_t *in_position, struct file *out,
                          uint64_t *out_position, size_t count)
@@ -84,6 +87,12 @@ static long copy_between(struct file *in, uint64_t *in_position, struct file *ou
         done += written;
         if (written < (size_t)got || (size_t)got < wanted)
             break;
+        /* Between chunks, as Linux's splice loop: stop at a signal, let others run. */
+        if (done < count) {
+            if (signal_pending_current())
+                break;
+            sched_yield_current();
+        }
     }
     kfree(buffer);
     return done > 0 ? (long)done : error;
