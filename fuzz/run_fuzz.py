@@ -180,7 +180,7 @@ def afl(arguments):
 
 
 def environment_for_afl():
-    merged = environment()
+    merged = dict(os.environ)   # afl-fuzz sets the sanitizer options it needs itself
     merged.setdefault("AFL_SKIP_CPUFREQ", "1")
     merged.setdefault("AFL_NO_UI", "1")
     merged.setdefault("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1")
