@@ -355,6 +355,22 @@ static void crc_members_are_verified(void **state)
 
 /* ---------------------------------------------------------- malformed input */
 
+/*
+ * An empty crc member whose checksum is wrong and whose name padding is cut
+ * off: the rejection names the end of the archive, not an offset past it
+ * (found by the cpio fuzz target: "offset 116" in a 114-byte archive).
+ */
+static void an_empty_member_cut_before_its_padding_is_rejected_within_the_archive(void **state)
+{
+    struct archive *archive = archive_new();
+    size_t offset = archive_add(archive, (struct member){ .name = "dev", .mode = S_IFREG | 0644,
+                                                          .crc = true });
+    memcpy(archive->bytes + offset + CPIO_HEADER_SIZE - 8, "00000100", 8); /* a checksum for no data */
+    archive->length = offset + CPIO_HEADER_SIZE + 4;                        /* "dev\0", no padding */
+    assert_int_equal(expect_rejection(archive, archive->length, "checksum"), 0);
+    free(archive);
+}
+
 static void truncation_in_the_header_is_rejected(void **state)
 {
     struct archive *archive = archive_new();
@@ -704,6 +720,7 @@ int main(void)
         cmocka_unit_test(truncation_in_the_header_is_rejected),
         cmocka_unit_test(truncation_in_the_name_is_rejected),
         cmocka_unit_test(truncation_in_the_data_is_rejected),
+        cmocka_unit_test(an_empty_member_cut_before_its_padding_is_rejected_within_the_archive),
         cmocka_unit_test(a_bad_magic_is_rejected),
         cmocka_unit_test(a_non_hex_digit_is_rejected),
         cmocka_unit_test(a_huge_file_size_is_rejected),

@@ -359,6 +359,20 @@ static void rename_noreplace(void **state)
     assert_string_equal(text, "b");
 }
 
+/*
+ * An exchanged non-directory takes no trailing slash (found by the path
+ * fuzz target; Linux: ENOTDIR), whether it is a file or a symlink.
+ */
+static void rename_exchange_with_a_slash_after_a_non_directory_is_enotdir(void **state)
+{
+    create_file("/file", "a");
+    create_file("/other", "b");
+    create_symlink("/file", "/link");
+    CHECK(sys(SYS_renameat2, AT_FDCWD, U("/other"), AT_FDCWD, U("/link/"), RENAME_EXCHANGE), -ENOTDIR);
+    CHECK(sys(SYS_renameat2, AT_FDCWD, U("/other"), AT_FDCWD, U("/file/"), RENAME_EXCHANGE), -ENOTDIR);
+    CHECK(sys(SYS_renameat2, AT_FDCWD, U("/other"), AT_FDCWD, U("/link"), RENAME_EXCHANGE), 0);
+}
+
 static void rename_exchange_swaps_two_entries(void **state)
 {
     create_file("/file", "data");
@@ -485,6 +499,7 @@ int main(void)
         SYSCALL_TEST(rename_across_mounts_is_exdev),
         SYSCALL_TEST(rename_noreplace),
         SYSCALL_TEST(rename_exchange_swaps_two_entries),
+        SYSCALL_TEST(rename_exchange_with_a_slash_after_a_non_directory_is_enotdir),
         SYSCALL_TEST(renameat2_flag_errors),
         SYSCALL_TEST(renameat_resolves_relative_to_dirfds),
         SYSCALL_TEST(renaming_a_directory_updates_its_dot_dot),

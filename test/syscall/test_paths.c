@@ -188,6 +188,31 @@ static void forty_chained_symlinks_resolve(void **state)
     CHECK(st.st_mode & S_IFMT, S_IFREG);
 }
 
+/*
+ * open with O_CREAT counts the links of the directory part and of the final
+ * chain in one budget, as Linux's path walk does (found by the path fuzz
+ * target: each final link used to get a new budget of 40).
+ */
+static void open_creat_counts_every_link_of_the_open(void **state)
+{
+    create_file("/file", "");
+    create_directory("/dir");
+    create_symlink("/dir", "/d");
+    char path[32], target[32];
+    for (int i = 0; i < 40; i++) {
+        snprintf(path, sizeof path, "/dir/c%d", i);
+        snprintf(target, sizeof target, i == 0 ? "/missing" : "c%d", i - 1);
+        create_symlink(target, path);
+    }
+    /* /d (1) + c38..c0 (39): 40 links, the target is created. */
+    long fd = OK(open_path("/d/c38", O_WRONLY | O_CREAT, 0644));
+    CHECK(sys(SYS_close, fd), 0);
+    CHECK(sys(SYS_unlink, U("/missing")), 0);
+    /* /d (1) + c39..c0 (40): 41 links. */
+    CHECK(open_path("/d/c39", O_WRONLY | O_CREAT, 0644), -ELOOP);
+    CHECK(path_exists("/missing"), false);
+}
+
 static void forty_one_chained_symlinks_are_eloop(void **state)
 {
     make_chain(41);
@@ -283,6 +308,7 @@ int main(void)
         SYSCALL_TEST(a_symlink_loop_is_eloop),
         SYSCALL_TEST(forty_chained_symlinks_resolve),
         SYSCALL_TEST(forty_one_chained_symlinks_are_eloop),
+        SYSCALL_TEST(open_creat_counts_every_link_of_the_open),
         SYSCALL_TEST(links_counted_across_the_whole_resolution),
         SYSCALL_TEST(name_max_and_path_max),
         SYSCALL_TEST(a_symlink_target_may_be_as_long_as_path_max_minus_one),

@@ -235,8 +235,10 @@ static long rename_entry(int old_dirfd, uintptr_t old_address, int new_dirfd, ui
     if (result == 0 && path_lookup_child(to.parent, to.name, to.length, &target) == 0) {
         /* Type mismatches come first, then a mount point cannot be replaced or exchanged. */
         bool target_is_directory = S_ISDIR(target->vnode->type);
-        if (!(flags & RENAME_EXCHANGE) && !(flags & RENAME_NOREPLACE) &&
-            source_is_directory != target_is_directory)
+        if ((flags & RENAME_EXCHANGE) && to.trailing_slash && !target_is_directory)
+            result = -ENOTDIR;   /* Linux: an exchanged non-directory takes no trailing slash */
+        else if (!(flags & RENAME_EXCHANGE) && !(flags & RENAME_NOREPLACE) &&
+                 source_is_directory != target_is_directory)
             result = source_is_directory ? -ENOTDIR : -EISDIR;
         else if (target->mount && target->vnode == target->mount->root)
             result = -EBUSY;

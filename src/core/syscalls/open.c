@@ -20,21 +20,19 @@
  * *result (or *reopened), a negative errno, or OPEN_FOLLOW_LINK when the
  * final component is a symlink to follow: its text is in link (PATH_MAX
  * bytes, NUL-terminated) and *link_parent (referenced) is the directory
- * it is relative to.
+ * it is relative to. Symlinks followed on the way count in *links.
  */
 static int open_or_create_step(struct process *process, int dirfd, struct path_entry *start,
                                const char *path, unsigned flags, uint32_t mode,
                                struct path_entry **result, struct file **reopened, char *link,
-                               struct path_entry **link_parent)
+                               struct path_entry **link_parent, unsigned *links)
 {
     struct path_entry *parent;
     const char *name;
     size_t length;
     bool trailing_slash;
-    int error = start ? path_resolve_parent_at(process, start, path, &parent, &name, &length,
-                                               &trailing_slash)
-                      : path_resolve_parent(process, dirfd, path, &parent, &name, &length,
-                                            &trailing_slash);
+    int error = path_resolve_parent_counted(process, start ? AT_FDCWD : dirfd, start, path, links,
+                                            &parent, &name, &length, &trailing_slash);
     if (error < 0)
         return error;
     if (length == 0 || trailing_slash || is_dot_or_dot_dot(name, length)) {
@@ -115,9 +113,10 @@ static int open_or_create_step(struct process *process, int dirfd, struct path_e
 /*
  * Resolve path for open with O_CREAT: find or create the final component.
  * A final symlink whose target does not exist creates the target, as Linux
- * does (at most SYMLINK_LIMIT links deep, then ELOOP). Iterative: a chain
- * of links costs no kernel stack. Returns 0 and a referenced *result (or a
- * new description in *reopened), or a negative errno.
+ * does (at most SYMLINK_LIMIT links in the whole open, those inside the
+ * paths included, then ELOOP). Iterative: a chain of links costs no kernel
+ * stack. Returns 0 and a referenced *result (or a new description in
+ * *reopened), or a negative errno.
  */
 static int open_or_create(struct process *process, int dirfd, const char *path, unsigned flags,
                           uint32_t mode, struct path_entry **result, struct file **reopened)
@@ -128,16 +127,17 @@ static int open_or_create(struct process *process, int dirfd, const char *path, 
         return -ENOMEM;
     struct path_entry *start = NULL;   /* referenced: the directory the followed link is relative to */
     int error;
-    for (unsigned depth = 0;; depth++) {
+    unsigned links = 0;
+    for (;;) {
         struct path_entry *link_parent = NULL;
         error = open_or_create_step(process, dirfd, start, path, flags, mode, result, reopened, link,
-                                    &link_parent);
+                                    &link_parent, &links);
         if (error != OPEN_FOLLOW_LINK)
             break;
         if (start)
             path_put(start);
         start = link_parent;
-        if (depth + 1 > SYMLINK_LIMIT) {
+        if (++links > SYMLINK_LIMIT) {
             error = -ELOOP;
             break;
         }

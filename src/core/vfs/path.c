@@ -275,10 +275,11 @@ static const char *splice_symlink(struct process *process, struct path_entry *li
 
 /*
  * The walk: resolve remaining from *current. final_follow tells whether a
- * final symlink is followed. On success *current is the result.
+ * final symlink is followed. On success *current is the result. Symlinks
+ * followed are counted in *link_count (in and out; NULL: this walk alone).
  */
 static int walk(struct process *process, struct path_entry **current, const char *path,
-                bool final_follow, struct file **jumped)
+                bool final_follow, struct file **jumped, unsigned *link_count)
 {
     char *buffer = kmalloc(PATH_MAX * 2);
     if (!buffer)
@@ -286,7 +287,8 @@ static int walk(struct process *process, struct path_entry **current, const char
     size_t path_length = strlen(path);
     memcpy(buffer, path, path_length + 1);
     const char *remaining = buffer;
-    unsigned links = 0;
+    unsigned own_links = 0;
+    unsigned *links = link_count ? link_count : &own_links;
     int error = 0;
 
     for (;;) {
@@ -326,7 +328,7 @@ static int walk(struct process *process, struct path_entry **current, const char
         if (error < 0)
             break;
         if (S_ISLNK((*current)->vnode->type) && (!last || final_follow || trailing_slash)) {
-            if (++links > SYMLINK_LIMIT) {
+            if (++*links > SYMLINK_LIMIT) {
                 error = -ELOOP;
                 break;
             }
@@ -383,11 +385,12 @@ static int walk(struct process *process, struct path_entry **current, const char
 /*
  * path_resolve with an explicit start entry for relative paths (NULL: use
  * dirfd). When jumped is not NULL, a final magic link to a pathless file
- * gives 0 with *result NULL and *jumped the file (referenced).
+ * gives 0 with *result NULL and *jumped the file (referenced). link_count
+ * as walk's.
  */
 static int resolve_from_or_file(struct process *process, int dirfd, struct path_entry *start,
                                 const char *path, unsigned flags, struct path_entry **result,
-                                struct file **jumped)
+                                struct file **jumped, unsigned *link_count)
 {
     size_t length = strnlen(path, PATH_MAX);
     if (length >= PATH_MAX)
@@ -407,7 +410,7 @@ static int resolve_from_or_file(struct process *process, int dirfd, struct path_
     bool trailing_slash = length > 0 && path[length - 1] == '/';
     if (jumped)
         *jumped = NULL;
-    error = walk(process, &current, path, (flags & RESOLVE_FOLLOW) != 0, jumped);
+    error = walk(process, &current, path, (flags & RESOLVE_FOLLOW) != 0, jumped, link_count);
     if (error == 0 && jumped && *jumped) {
         path_put(current);
         *result = NULL;
@@ -428,7 +431,7 @@ static int resolve_from_or_file(struct process *process, int dirfd, struct path_
 static int resolve_from(struct process *process, int dirfd, struct path_entry *start,
                         const char *path, unsigned flags, struct path_entry **result)
 {
-    return resolve_from_or_file(process, dirfd, start, path, flags, result, NULL);
+    return resolve_from_or_file(process, dirfd, start, path, flags, result, NULL, NULL);
 }
 
 int path_resolve(struct process *process, int dirfd, const char *path, unsigned flags,
@@ -440,7 +443,7 @@ int path_resolve(struct process *process, int dirfd, const char *path, unsigned 
 int path_resolve_or_file(struct process *process, int dirfd, const char *path, unsigned flags,
                          struct path_entry **result, struct file **file)
 {
-    return resolve_from_or_file(process, dirfd, NULL, path, flags, result, file);
+    return resolve_from_or_file(process, dirfd, NULL, path, flags, result, file, NULL);
 }
 
 int path_resolve_at(struct process *process, struct path_entry *start, const char *path,
@@ -449,10 +452,10 @@ int path_resolve_at(struct process *process, struct path_entry *start, const cha
     return resolve_from(process, AT_FDCWD, start, path, flags, result);
 }
 
-/* path_resolve_parent with an optional start entry for relative paths. */
+/* path_resolve_parent with an optional start entry for relative paths; link_count as walk's. */
 static int resolve_parent_from(struct process *process, int dirfd,
                                struct path_entry *start_entry_override, const char *path,
-                               struct path_entry **parent, const char **name,
+                               unsigned *link_count, struct path_entry **parent, const char **name,
                                size_t *length, bool *trailing_slash)
 {
     size_t path_length = strnlen(path, PATH_MAX);
@@ -481,8 +484,8 @@ static int resolve_parent_from(struct process *process, int dirfd,
         directory[start] = '\0';
     }
     struct path_entry *result;
-    int error = resolve_from(process, dirfd, start_entry_override, directory,
-                             RESOLVE_FOLLOW | RESOLVE_DIRECTORY, &result);
+    int error = resolve_from_or_file(process, dirfd, start_entry_override, directory,
+                                     RESOLVE_FOLLOW | RESOLVE_DIRECTORY, &result, NULL, link_count);
     kfree(directory);
     if (error < 0)
         return error;
@@ -498,14 +501,24 @@ int path_resolve_parent(struct process *process, int dirfd, const char *path,
                         struct path_entry **parent, const char **name, size_t *length,
                         bool *trailing_slash)
 {
-    return resolve_parent_from(process, dirfd, NULL, path, parent, name, length, trailing_slash);
+    return resolve_parent_from(process, dirfd, NULL, path, NULL, parent, name, length,
+                               trailing_slash);
 }
 
 int path_resolve_parent_at(struct process *process, struct path_entry *start, const char *path,
                            struct path_entry **parent, const char **name, size_t *length,
                            bool *trailing_slash)
 {
-    return resolve_parent_from(process, AT_FDCWD, start, path, parent, name, length,
+    return resolve_parent_from(process, AT_FDCWD, start, path, NULL, parent, name, length,
+                               trailing_slash);
+}
+
+int path_resolve_parent_counted(struct process *process, int dirfd, struct path_entry *start,
+                                const char *path, unsigned *link_count,
+                                struct path_entry **parent, const char **name, size_t *length,
+                                bool *trailing_slash)
+{
+    return resolve_parent_from(process, dirfd, start, path, link_count, parent, name, length,
                                trailing_slash);
 }
 

@@ -313,7 +313,9 @@ static int member_parse(struct cpio_walk *walk, size_t offset, struct cpio_entry
     entry->name_length = strlen(entry->name);
     if (strcmp(entry->name, ".") == 0 && !S_ISDIR(entry->mode))
         return reject(walk, name_offset, "root entry is not a directory");
-    return data_check(walk, entry, data_offset, crc_format);
+    /* An empty member's data offset may lie past the end (missing padding): log the end then. */
+    size_t logged_offset = data_offset < walk->length ? data_offset : walk->length;
+    return data_check(walk, entry, logged_offset, crc_format);
 }
 
 /*

@@ -100,6 +100,18 @@ int path_resolve_parent_at(struct process *process, struct path_entry *start, co
                            struct path_entry **parent, const char **name, size_t *length,
                            bool *trailing_slash);
 
+/*
+ * path_resolve_parent (start NULL) or path_resolve_parent_at (start set),
+ * counting the symlinks followed on the way in *link_count (in and out):
+ * -ELOOP once more than SYMLINK_LIMIT were followed in all. For open with
+ * O_CREAT, which follows a final symlink by resolving its target again:
+ * Linux counts one budget for the whole open.
+ */
+int path_resolve_parent_counted(struct process *process, int dirfd, struct path_entry *start,
+                                const char *path, unsigned *link_count,
+                                struct path_entry **parent, const char **name, size_t *length,
+                                bool *trailing_slash);
+
 /* A child entry of parent for vnode (takes over the vnode reference). NULL on ENOMEM. */
 struct path_entry *path_child(struct path_entry *parent, struct vnode *vnode, const char *name,
                               size_t length);
