@@ -10,7 +10,9 @@
       line per target:
         fuzz TARGET execs_per_s=N crashes=N coverage=N features=N corpus=N
       Crash inputs are kept in WORK/TARGET/crashes (default build/fuzz-work).
-      Exit status 1 when any target crashed.
+      crashes counts every finding (crash, leak, timeout, out of memory; the
+      last three also on their own). --seed S makes the mutations repeatable.
+      Exit status 1 when any target had a finding.
   run_fuzz.py afl --build DIR --target NAME [--seconds N] [--work DIR]
       One AFL++ campaign (afl-fuzz) of the AFL build's target for N seconds
       from the seed corpus; prints the same one line from afl-fuzz's stats.
@@ -32,6 +34,7 @@ SANITIZER_ENVIRONMENT = {
 
 
 def environment():
+    """This process's environment with the sanitizer options the fuzzers run under (unless set)."""
     merged = dict(os.environ)
     for key, value in SANITIZER_ENVIRONMENT.items():
         merged.setdefault(key, value)
@@ -49,6 +52,7 @@ def input_directories(source, target):
 
 
 def replay(arguments):
+    """Run every checked-in input of one target once; 1 on any report."""
     directories = input_directories(arguments.source, arguments.target)
     if not directories:
         print(f"fuzz-replay {arguments.target}: no checked-in inputs")
@@ -69,7 +73,23 @@ STAT = re.compile(r"^stat::(\w+):\s+(\d+)", re.M)
 PROGRESS = re.compile(r"^#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)", re.M)
 
 
-def fuzz_target(build, target, seconds, work):
+ARTIFACT_KINDS = ("crash", "leak", "timeout", "oom")   # libFuzzer's artifact prefixes that are findings
+LIBFUZZER_OPTIONS = [
+    "-timeout=10", "-rss_limit_mb=4096", "-print_final_stats=1",
+    # Entropic scheduling weighs every feature of every run; each input here
+    # covers a whole boot, which made it 20x slower for no more coverage.
+    "-entropic=0",
+]
+
+
+def artifact_kind(name):
+    """The kind of a libFuzzer artifact file name (crash, leak, timeout, oom), or None (slow-unit...)."""
+    prefix = name.split("-", 1)[0]
+    return prefix if prefix in ARTIFACT_KINDS else None
+
+
+def fuzz_target(build, target, seconds, work, seed=None):
+    """Fuzz target for seconds, restarting after each finding; prints the target's line, returns its findings."""
     executable = os.path.join(build, "fuzz", "fuzz-" + target)
     if not os.path.exists(executable):
         print(f"fuzz {target}: not built ({executable})")
@@ -83,17 +103,21 @@ def fuzz_target(build, target, seconds, work):
     seeds = input_directories(SOURCE, target)
     executed = 0
     coverage = features = corpus_size = 0
-    crash_count = 0
+    found = dict((kind, 0) for kind in ARTIFACT_KINDS)
     deadline = time.monotonic() + seconds
+    runs = 0
     with open(log_path, "w") as log:
         while True:
             remaining = int(deadline - time.monotonic())
             if remaining < 1:
                 break
-            before = set(os.listdir(crashes))
-            command = [executable, f"-max_total_time={remaining}", "-timeout=10", "-rss_limit_mb=4096",
-                       "-print_final_stats=1", "-artifact_prefix=" + crashes + "/", corpus] + seeds
-            started = time.monotonic()
+            before = dict((name, os.path.getmtime(os.path.join(crashes, name))) for name in os.listdir(crashes))
+            command = [executable, f"-max_total_time={remaining}", "-artifact_prefix=" + crashes + "/"]
+            command += LIBFUZZER_OPTIONS
+            if seed is not None:
+                command.append(f"-seed={seed + runs}")
+            command += [corpus] + seeds
+            runs += 1
             result = subprocess.run(command, env=environment(), stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True, errors="replace")
             log.write(result.stdout)
@@ -102,21 +126,26 @@ def fuzz_target(build, target, seconds, work):
             progress = PROGRESS.findall(result.stdout)
             if progress:
                 _, coverage, features, corpus_size = (int(x) for x in progress[-1])
-            new = set(os.listdir(crashes)) - before
-            crash_count += len(new)
-            if result.returncode == 0 or not new:
-                if result.returncode != 0:
-                    crash_count += 1  # a failure that left no artifact (e.g. an abort in the driver)
+            if result.returncode == 0:
                 break
-            if time.monotonic() - started < 1 and crash_count > 20:
-                break  # crashing at once every time: the seeds themselves crash
+            # A finding: its artifact is new, or an old one written again (same input found again).
+            written = [name for name in os.listdir(crashes)
+                       if artifact_kind(name) and before.get(name) != os.path.getmtime(os.path.join(crashes, name))]
+            for name in written:
+                found[artifact_kind(name)] += 1
+            if not written:
+                found["crash"] += 1  # the engine failed without an artifact: count it, and stop
+                break
+    total = sum(found.values())
     rate = int(executed / seconds) if seconds > 0 else 0
-    print(f"fuzz {target} execs_per_s={rate} crashes={crash_count} coverage={coverage} "
-          f"features={features} corpus={corpus_size}", flush=True)
-    return crash_count
+    print(f"fuzz {target} execs_per_s={rate} crashes={total} coverage={coverage} features={features} "
+          f"corpus={corpus_size} timeouts={found['timeout']} leaks={found['leak']} "
+          f"out_of_memory={found['oom']}", flush=True)
+    return total
 
 
 def campaign(arguments):
+    """Fuzz the chosen targets in turn; 1 when any had a finding."""
     targets = arguments.targets.split(",") if arguments.targets else TARGETS
     work = arguments.work or os.path.join(os.path.dirname(arguments.build.rstrip("/")) or ".", "fuzz-work")
     total_crashes = 0
@@ -125,7 +154,7 @@ def campaign(arguments):
         if arguments.split:
             share = arguments.seconds / 2 if target == "syscalls" else arguments.seconds / 2 / (len(targets) - 1)
             seconds = max(1, int(share)) if len(targets) > 1 else arguments.seconds
-        crashes = fuzz_target(arguments.build, target, seconds, work)
+        crashes = fuzz_target(arguments.build, target, seconds, work, arguments.seed)
         total_crashes += crashes or 0
     if total_crashes:
         print(f"fuzz: {total_crashes} crash(es); inputs under {work}/*/crashes "
@@ -134,6 +163,7 @@ def campaign(arguments):
 
 
 def read_afl_stats(path):
+    """afl-fuzz's fuzzer_stats file as a dictionary (empty when missing)."""
     stats = {}
     if os.path.exists(path):
         with open(path) as handle:
@@ -144,6 +174,7 @@ def read_afl_stats(path):
 
 
 def afl(arguments):
+    """One afl-fuzz campaign of one target from its checked-in inputs; 1 on a crash or failure."""
     executable = os.path.join(arguments.build, "fuzz", "fuzz-" + arguments.target)
     if not os.path.exists(executable):
         print(f"fuzz {arguments.target}: not built ({executable})")
@@ -180,6 +211,7 @@ def afl(arguments):
 
 
 def environment_for_afl():
+    """The environment for afl-fuzz: no UI, no CPU-governor or core-pattern checks."""
     merged = dict(os.environ)   # afl-fuzz sets the sanitizer options it needs itself
     merged.setdefault("AFL_SKIP_CPUFREQ", "1")
     merged.setdefault("AFL_NO_UI", "1")
@@ -188,6 +220,7 @@ def environment_for_afl():
 
 
 def main():
+    """Parse the command line and run the subcommand."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     replay_parser = commands.add_parser("replay")
@@ -201,6 +234,8 @@ def main():
                                  help="share --seconds among the targets (half to syscalls) instead of each")
     campaign_parser.add_argument("--targets")
     campaign_parser.add_argument("--work")
+    campaign_parser.add_argument("--seed", type=int,
+                                 help="libFuzzer's -seed (then seed+1 after a restart): a repeatable campaign")
     afl_parser = commands.add_parser("afl")
     afl_parser.add_argument("--build", required=True)
     afl_parser.add_argument("--target", default="syscalls")

@@ -64,6 +64,22 @@ void fuzz_kernel_boot(const char *extra_options, uint64_t seed)
     hosted_console_capture_begin(fuzz_verbose());
 }
 
+int LLVMFuzzerInitialize(int *argument_count, char ***arguments);
+
+/*
+ * Called once by the fuzzing engine before the first input: one boot, so
+ * that what the first boot allocates for good on the host (the symbol
+ * table) is not taken for a leak of the first input (libFuzzer would run
+ * it a second time to check).
+ */
+int LLVMFuzzerInitialize(int *argument_count, char ***arguments)
+{
+    (void)argument_count;
+    (void)arguments;
+    fuzz_kernel_boot(NULL, 0);
+    return 0;
+}
+
 /* pid 1 ended: nothing to do (the next input boots again). */
 static void init_exited(int wait_status)
 {

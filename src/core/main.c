@@ -54,6 +54,7 @@ static void apply_log_level(const struct cmdline *cmdline)
 
 int core_init(const struct boot_info *info)
 {
+    klog_reset(); /* a boot again (hosted tests, fuzzing) starts with an empty log */
     int cmdline_error = cmdline_parse(&kernel_command_line, info->command_line);
     const struct cmdline *cmdline = kernel_cmdline();
     apply_log_level(cmdline);
@@ -74,6 +75,7 @@ int core_init(const struct boot_info *info)
     services_reset();
     processes_reset();
     mounts_reset();
+    chardev_registry_reset();
     pipes_reset();
     system_info_set(info);
     if (services_register_builtin() < 0)

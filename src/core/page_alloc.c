@@ -153,6 +153,10 @@ paddr_t page_alloc(unsigned order)
     spin_unlock_irqrestore(&page_lock, state);
     paddr_t frame = page_to_physical(page);
     block_unpoison(frame, order);
+#ifdef PAGE_ALLOC_FILL_BYTE
+    /* See src/core/meson.build: the same contents whatever the block held before. */
+    memset(platform_phys_to_virt(frame), PAGE_ALLOC_FILL_BYTE, PAGE_SIZE << order);
+#endif
     return frame;
 }
 

@@ -465,6 +465,7 @@ unsigned long pipe_count(void) { return live_pipes; }
 /* See rk/pipe.h. */
 void pipes_reset(void)
 {
+    next_inode_number = 1;
     list_init(&fifo_table);
     spinlock_init(&fifo_table_lock, "fifo table");
 }

@@ -37,6 +37,7 @@ void sched_init(const struct sched_policy_ops *new_policy)
     list_init(&boot_thread.wait_link);
     wait_queue_init(&boot_thread.exit_waiters);
     list_init(thread_list());
+    thread_ids_reset();
     list_push_back(thread_list(), &boot_thread.all_link);
     list_init(&dead_threads);
     sched_running_thread = &boot_thread;

@@ -20,13 +20,17 @@
 
 static const char *platform_name = "unknown";
 static const char *boot_command_line = "";
-static uint64_t random_state[2] = { 0x853c49e6748fea9bull, 0xda3e39cb94b95bdbull };
+#define RANDOM_SEED_FIRST 0x853c49e6748fea9bull
+#define RANDOM_SEED_SECOND 0xda3e39cb94b95bdbull
+static uint64_t random_state[2];
 
+/* Every boot starts the generator afresh from the clock (a boot on the virtual clock is repeatable). */
 void system_info_set(const struct boot_info *info)
 {
     platform_name = info->platform_name;
     boot_command_line = info->command_line;
-    random_state[0] ^= platform_clock_ns() * 0x9e3779b97f4a7c15ull;
+    random_state[0] = RANDOM_SEED_FIRST ^ (platform_clock_ns() * 0x9e3779b97f4a7c15ull);
+    random_state[1] = RANDOM_SEED_SECOND;
 }
 
 void system_console_write(const char *buffer, size_t length) { platform_console_write(buffer, length); }

@@ -19,6 +19,8 @@ static uint64_t next_thread_id = 1;
 
 struct list_node *thread_list(void) { return &all_threads; }
 
+void thread_ids_reset(void) { next_thread_id = 1; }
+
 /* First code of every new thread: run the function, then exit with 0. */
 static void thread_start(void *argument)
 {

@@ -252,6 +252,7 @@ void *platform_kernel_stack_alloc(size_t size)
         if (!region->in_use && region->size == size) {
             region->in_use = true;
             free_stack_regions--;
+            memset(region->stack, 0, size); /* as a fresh mapping: nothing of its last thread shows */
             return region->stack;
         }
     }

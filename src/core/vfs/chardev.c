@@ -23,8 +23,10 @@
 #include <rk/errno.h>
 #include <rk/heap.h>
 #include <rk/klog.h>
+#include <rk/path.h>
 #include <rk/poll.h>
 #include <rk/spinlock.h>
+#include <rk/string.h>
 
 #include "vfs_internal.h"
 
@@ -68,6 +70,15 @@ static struct spinlock registry_lock = SPINLOCK_INIT("chardev");
 static bool region_live(const struct chardev_region *region)
 {
     return region->used && region->owner->registered;
+}
+
+/* See rk/chardev.h. */
+void chardev_registry_reset(void)
+{
+    spinlock_irq_state_t state = spin_lock_irqsave(&registry_lock);
+    memset(regions, 0, sizeof regions);
+    generation_counter = 0;
+    spin_unlock_irqrestore(&registry_lock, state);
 }
 
 /* True when region shares a minor with [first_minor, first_minor + count) of major. */

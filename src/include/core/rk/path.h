@@ -175,4 +175,10 @@ void mount_release_if_unused(struct mount *mount);
 /* Forget every mount (core_init). */
 void mounts_reset(void);
 
+/*
+ * Forget every character-device registration (core_init: the drivers of the
+ * previous boot, and their service records, are gone).
+ */
+void chardev_registry_reset(void);
+
 #endif

@@ -117,7 +117,7 @@ int pipe_reopen(struct file *existing, unsigned flags, struct file **result);
  * Forget every FIFO in the table without touching them (their memory went
  * with the previous heap). For core_init() after heap_init(), and for tests
  * that boot again: a table kept across a re-boot would point into the old
- * heap. pipe_count() is not reset.
+ * heap. Pipe inode numbers start again from 1; pipe_count() is not reset.
  */
 void pipes_reset(void);
 
