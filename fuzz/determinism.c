@@ -85,6 +85,7 @@ static bool run_and_compare(struct input *input, bool record)
     return memcmp(&outcome, &input->first, sizeof outcome) == 0;
 }
 
+/* Load the inputs, record each one's outcome, replay in reverse (each twice) and compare. */
 int main(int argument_count, char **arguments)
 {
     for (int i = 1; i < argument_count; i++)

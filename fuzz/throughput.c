@@ -29,6 +29,7 @@ static uint64_t next_random(uint64_t *state)
     return *state * 0x2545f4914f6cdd1dull;
 }
 
+/* The host's monotonic clock in seconds. */
 static double seconds_now(void)
 {
     struct timespec now;
@@ -36,6 +37,7 @@ static double seconds_now(void)
     return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
 }
 
+/* Decode 64 programs of exactly the asked length, run COUNT of them in turn, print the rate. */
 int main(int argument_count, char **arguments)
 {
     unsigned long count = argument_count > 1 ? strtoul(arguments[1], NULL, 0) : 5000;

@@ -106,6 +106,7 @@ static void print_value(FILE *out, const struct argument_description *type, uint
     }
 }
 
+/* Argument position of call as C: a value, r<N> for a result, a literal for a buffer, a bad pointer's name. */
 static void print_argument(FILE *out, const struct program_call *call, unsigned position)
 {
     const struct argument_description *type = &call->description->arguments[position];

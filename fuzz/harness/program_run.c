@@ -41,6 +41,7 @@
 
 #include "fuzz_kernel.h"
 #include "program.h"
+#include "program_internal.h"
 
 #define CODE_BASE 0x400000u
 #define CODE_THREAD_STRIDE 0x1000u
@@ -62,6 +63,7 @@ static struct {
     unsigned steps[PROGRAM_MAX_THREADS];
 } run;
 
+/* The rip that means "thread continues with its calls from index". */
 static uintptr_t code_address(unsigned thread, unsigned index)
 {
     return CODE_BASE + thread * CODE_THREAD_STRIDE + index * CODE_CALL_STRIDE;
@@ -91,126 +93,6 @@ static bool code_decode(uint64_t rip, unsigned *thread, unsigned *index, bool *r
     if (*restart)
         *index -= 1; /* the call whose SYSCALL this is */
     return true;
-}
-
-/* ------------------------------------------------------------ arguments */
-
-struct scratch {
-    uintptr_t next;
-    uintptr_t end;
-};
-
-/* length bytes of the thread's scratch area (16-byte aligned); the unmapped page when full. */
-static uintptr_t scratch_take(struct scratch *scratch, size_t length)
-{
-    uintptr_t address = scratch->next;
-    size_t rounded = (length + 15) & ~(size_t)15;
-    if (rounded > scratch->end - scratch->next)
-        return FUZZ_USER_UNMAPPED;
-    scratch->next += rounded;
-    return address;
-}
-
-/* Write data (data_length bytes) then zeroes up to length at address; faults are ignored. */
-static void user_fill(uintptr_t address, const uint8_t *data, size_t data_length, size_t length)
-{
-    static const uint8_t zeroes[512];
-    if (data_length > 0)
-        copy_to_user(address, data, data_length);
-    for (size_t done = data_length; done < length;) {
-        size_t chunk = length - done < sizeof zeroes ? length - done : sizeof zeroes;
-        copy_to_user(address + done, zeroes, chunk);
-        done += chunk;
-    }
-}
-
-static uint64_t bad_pointer_value(uint64_t which)
-{
-    switch (which) {
-    case BAD_POINTER_NULL: return 0;
-    case BAD_POINTER_UNMAPPED: return FUZZ_USER_UNMAPPED;
-    case BAD_POINTER_KERNEL: return FUZZ_KERNEL_ADDRESS;
-    case BAD_POINTER_READ_ONLY: return FUZZ_USER_READONLY;
-    case BAD_POINTER_LAST_BYTE: return FUZZ_USER_UNMAPPED - 1;
-    default: return 0x0000800000000000ull;
-    }
-}
-
-/* A result of an earlier call, or the argument's fallback when that call has none (yet). */
-static uint64_t result_value(const struct program_argument *argument)
-{
-    unsigned call = argument->reference;
-    long value = run.outcome->results[call][argument->slot];
-    if (!run.outcome->ran[call] || (value < 0 && value > -4096))
-        return argument->value;
-    return (uint64_t)value;
-}
-
-/* Place call's arguments in user memory and compute the six register values. */
-static void arguments_build(const struct program_call *call, unsigned thread, uint64_t values[6])
-{
-    struct scratch scratch = {
-        .next = FUZZ_USER_BASE + thread * SCRATCH_PER_THREAD,
-        .end = FUZZ_USER_BASE + (thread + 1) * SCRATCH_PER_THREAD,
-    };
-    uint64_t lengths[PROGRAM_MAX_ARGUMENTS] = { 0 };
-    memset(values, 0, 6 * sizeof values[0]);
-    for (unsigned i = 0; i < call->description->argument_count; i++) {
-        const struct program_argument *argument = &call->arguments[i];
-        uintptr_t address;
-        switch (argument->kind) {
-        case ARGUMENT_VALUE:
-            values[i] = argument->value;
-            break;
-        case ARGUMENT_RESULT:
-            values[i] = result_value(argument);
-            break;
-        case ARGUMENT_DATA:
-            address = scratch_take(&scratch, argument->length);
-            user_fill(address, argument->data, argument->data_length, argument->length);
-            values[i] = address;
-            lengths[i] = argument->length;
-            break;
-        case ARGUMENT_STRING:
-            address = scratch_take(&scratch, argument->length + 1u);
-            user_fill(address, argument->data, argument->data_length, argument->length + 1u);
-            values[i] = address;
-            lengths[i] = argument->length + 1u;
-            break;
-        case ARGUMENT_OUTPUT:
-            values[i] = scratch_take(&scratch, argument->length);
-            lengths[i] = argument->length;
-            break;
-        case ARGUMENT_BYTES:
-            address = scratch_take(&scratch, argument->length);
-            user_fill(address, argument->bytes, argument->length, argument->length);
-            values[i] = address;
-            lengths[i] = argument->length;
-            break;
-        case ARGUMENT_IOVEC: {
-            uint64_t vectors[2 * PROGRAM_MAX_IOVECS];
-            for (unsigned v = 0; v < argument->count; v++) {
-                vectors[2 * v] = scratch_take(&scratch, argument->length);
-                vectors[2 * v + 1] = argument->length;
-                user_fill(vectors[2 * v], argument->data, argument->data_length, argument->length);
-            }
-            address = scratch_take(&scratch, argument->count * 16u);
-            user_fill(address, (const uint8_t *)vectors, argument->count * 16u, argument->count * 16u);
-            values[i] = address;
-            lengths[i] = argument->count;
-            break;
-        }
-        case ARGUMENT_BAD_POINTER:
-            values[i] = bad_pointer_value(argument->value);
-            break;
-        case ARGUMENT_LENGTH_OF:
-            break; /* below, once every buffer has its length */
-        }
-    }
-    for (unsigned i = 0; i < call->description->argument_count; i++)
-        if (call->arguments[i].kind == ARGUMENT_LENGTH_OF &&
-            call->arguments[i].reference < PROGRAM_MAX_ARGUMENTS)
-            values[i] = lengths[call->arguments[i].reference];
 }
 
 /* --------------------------------------------------------- interpreter */
@@ -293,7 +175,8 @@ static void interpreter(struct user_registers *registers)
                 break;
             const struct program_call *call = &run.program->calls[index];
             uint64_t values[6];
-            arguments_build(call, thread, values);
+            program_arguments_build(run.outcome, call, FUZZ_USER_BASE + thread * SCRATCH_PER_THREAD,
+                                    SCRATCH_PER_THREAD, values);
             first_argument = values[0];
             registers->rip = code_address(thread, index + 1);
             registers->rbx = CHILD_MARK | index;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "hosted.h"
 #include "hosted_internal.h"
 
 /*
@@ -243,6 +244,22 @@ static void stack_forget_frames(struct stack_region *region)
 #endif
 }
 
+/* Unmap free regions beyond STACK_POOL_KEEP. */
+static void stack_pool_trim(void)
+{
+    for (struct stack_region **link = &stack_regions; *link && free_stack_regions > STACK_POOL_KEEP;) {
+        struct stack_region *region = *link;
+        if (region->in_use) {
+            link = &region->next;
+            continue;
+        }
+        *link = region->next;
+        munmap(region->stack - PAGE_SIZE, region->size + PAGE_SIZE);
+        free(region);
+        free_stack_regions--;
+    }
+}
+
 /* See rk/platform.h. */
 void *platform_kernel_stack_alloc(size_t size)
 {
@@ -282,21 +299,16 @@ void platform_kernel_stack_free(void *stack, size_t size)
             continue;
         if (!region->in_use || region->size != size)
             context_fatal("platform_kernel_stack_free: a stack freed twice or with another size");
-        if (free_stack_regions >= STACK_POOL_KEEP) {
-            *link = region->next;
-            munmap(region->stack - PAGE_SIZE, region->size + PAGE_SIZE);
-            free(region);
-            return;
-        }
         stack_forget_frames(region);
         region->in_use = false;
         free_stack_regions++;
+        stack_pool_trim();
         return;
     }
     context_fatal("platform_kernel_stack_free: not a kernel stack");
 }
 
-/* See hosted_internal.h. */
+/* See hosted_internal.h. Called from a boot, on the host's own stack (never a pooled one). */
 void hosted_kernel_stacks_reclaim(void)
 {
     for (struct stack_region *region = stack_regions; region; region = region->next) {
@@ -307,4 +319,18 @@ void hosted_kernel_stacks_reclaim(void)
             free_stack_regions++;
         }
     }
+    stack_pool_trim();
+}
+
+/* See hosted.h. */
+size_t hosted_kernel_stacks_pooled(size_t *in_use)
+{
+    size_t all = 0, used = 0;
+    for (struct stack_region *region = stack_regions; region; region = region->next) {
+        all++;
+        used += region->in_use;
+    }
+    if (in_use)
+        *in_use = used;
+    return all;
 }

@@ -38,6 +38,13 @@ int hosted_test_boot(const char *command_line);
  */
 int hosted_fuzz_boot(const char *command_line);
 
+/*
+ * Kernel stacks the backend holds (platform_kernel_stack_alloc's pool):
+ * returns how many, *in_use (may be NULL) how many are handed out. A boot
+ * takes every stack back; at most 256 free ones are kept.
+ */
+size_t hosted_kernel_stacks_pooled(size_t *in_use);
+
 /* The boot_info the last boot handed to the Core. */
 const struct boot_info *hosted_boot_info(void);
 

@@ -66,7 +66,6 @@ static void test_map_rejects_bad_arguments(void **state)
     platform_address_space_destroy(&space);
 }
 
-/* protect changes only the protection (PROT_NONE included); unmap hands back the frame. */
 /* The span hint: what a missing table covers, never a mapped page, 0 where a page table exists. */
 static void test_unmapped_span(void **state)
 {

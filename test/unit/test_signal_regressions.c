@@ -94,7 +94,6 @@ static void sigtimedwait_takes_a_signal_whose_default_is_ignore(void **state)
     assert_false(test_process->signals.pending & SIGNAL_BIT(SIGCHLD));
 }
 
-/* kill and rt_sigqueueinfo on an unreaped zombie: 0 (Linux), the signal dropped. */
 /*
  * sigtimedwait never takes a SIGKILL (found by the syscall fuzzer: a thread
  * waiting for other signals took the harness's SIGKILL as its result and
@@ -135,6 +134,7 @@ static void long_sendfile_stops_at_a_pending_signal(void **state)
     test_process->signals.pending = 0;
 }
 
+/* kill and rt_sigqueueinfo on an unreaped zombie: 0 (Linux), the signal dropped. */
 static void kill_on_a_zombie_succeeds(void **state)
 {
     struct process *zombie = process_create("zombie", test_process->pid, false);
