@@ -151,6 +151,38 @@ static uint64_t flags_value(struct fuzz_input *input, const struct value_set *se
     return value;
 }
 
+/* The dictionary path the selector picks (the two long ones included). */
+static const char *dictionary_path(uint8_t selector)
+{
+    unsigned choice = selector % (PATH_DICTIONARY_COUNT + 2);
+    if (choice == PATH_DICTIONARY_COUNT)
+        return long_component;
+    if (choice == PATH_DICTIONARY_COUNT + 1)
+        return long_path;
+    return path_dictionary[choice];
+}
+
+/*
+ * A string argument: text when given (a dictionary's pick), else up to 63
+ * raw bytes of the input while selector < 240, else a bad pointer.
+ */
+static void string_argument(struct fuzz_input *input, struct program_argument *argument, uint8_t selector,
+                            const char *text)
+{
+    if (text) {
+        argument->kind = ARGUMENT_STRING;
+        argument->data = (const uint8_t *)text;
+        argument->data_length = argument->length = (uint32_t)strlen(text);
+    } else if (selector < 240) {
+        size_t taken;
+        argument->kind = ARGUMENT_STRING;
+        argument->data = fuzz_input_bytes(input, fuzz_input_u8(input) % 64u, &taken);
+        argument->data_length = argument->length = (uint32_t)taken;
+    } else {
+        bad_pointer(argument, selector);
+    }
+}
+
 /* A struct built by the decoder: ARGUMENT_BYTES of length bytes. */
 static void bytes_argument(struct program_argument *argument, const void *bytes, uint32_t length)
 {
@@ -240,22 +272,7 @@ static void decode_argument(struct fuzz_input *input, struct program *program, u
         argument->value = selector < 240 ? selector % 66u : raw_value(input, selector);
         return;
     case TYPE_PATH:
-        if (selector < 200) {
-            unsigned choice = selector % (PATH_DICTIONARY_COUNT + 2);
-            const char *path = choice == PATH_DICTIONARY_COUNT ? long_component
-                               : choice == PATH_DICTIONARY_COUNT + 1 ? long_path
-                                                                     : path_dictionary[choice];
-            argument->kind = ARGUMENT_STRING;
-            argument->data = (const uint8_t *)path;
-            argument->data_length = argument->length = (uint32_t)strlen(path);
-        } else if (selector < 240) {
-            size_t taken;
-            argument->kind = ARGUMENT_STRING;
-            argument->data = fuzz_input_bytes(input, fuzz_input_u8(input) % 64u, &taken);
-            argument->data_length = argument->length = (uint32_t)taken;
-        } else {
-            bad_pointer(argument, selector);
-        }
+        string_argument(input, argument, selector, selector < 200 ? dictionary_path(selector) : NULL);
         return;
     case TYPE_FLAGS:
         argument->value = selector < 224 ? flags_value(input, type->values) : raw_value(input, selector);
@@ -308,19 +325,10 @@ static void decode_argument(struct fuzz_input *input, struct program *program, u
                                           : interesting_addresses[selector % ADDRESS_COUNT];
         return;
     case TYPE_STRING:
-        if (selector < 200 && type->values->count > 0) {
-            const char *text = type->values->values[selector % type->values->count].name;
-            argument->kind = ARGUMENT_STRING;
-            argument->data = (const uint8_t *)text;
-            argument->data_length = argument->length = (uint32_t)strlen(text);
-        } else if (selector < 240) {
-            size_t taken;
-            argument->kind = ARGUMENT_STRING;
-            argument->data = fuzz_input_bytes(input, fuzz_input_u8(input) % 64u, &taken);
-            argument->data_length = argument->length = (uint32_t)taken;
-        } else {
-            bad_pointer(argument, selector);
-        }
+        string_argument(input, argument, selector,
+                        selector < 200 && type->values->count > 0
+                            ? type->values->values[selector % type->values->count].name
+                            : NULL);
         return;
     case TYPE_TIMESPEC:
     case TYPE_TIMEVAL:
