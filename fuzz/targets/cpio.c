@@ -317,13 +317,7 @@ static void check_unique_member(const struct member *member, const char *path)
                              entry->data_size);
         }
     } else if (type == S_IFLNK) {
-        uintptr_t mark = user_next;
-        uintptr_t buffer = user_alloc(CPIO_PATH_MAX);
-        long got = fuzz_syscall(SYS_readlinkat, AT_FDCWD, (long)user_string(path), (long)buffer,
-                                CPIO_PATH_MAX, 0, 0);
-        if (got > 0)
-            user_read(contents, buffer, (size_t)got);
-        user_next = mark;
+        long got = user_readlink_at(AT_FDCWD, path, (char *)contents, CPIO_PATH_MAX);
         if (got != (long)entry->data_size || memcmp(contents, entry->data, entry->data_size) != 0)
             fuzz_finding("%s: readlink gave %ld bytes, the archive's target has %zu", path, got,
                          entry->data_size);

@@ -52,6 +52,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static uint64_t page_start(uint64_t address) { return address & ~PAGE_LOW_MASK; }
 static uint64_t page_end(uint64_t address) { return (address + PAGE_LOW_MASK) & ~PAGE_LOW_MASK; }
 
+/* The pages [*start, *end) segment occupies once loaded at bias. */
+static void segment_pages(const struct elf64_program_header *segment, uint64_t bias, uint64_t *start,
+                          uint64_t *end)
+{
+    *start = page_start(segment->virtual_address + bias);
+    *end = page_end(segment->virtual_address + segment->memory_size + bias);
+}
+
 /* The program header table, aligned (the loader's is kmalloc'ed). */
 static struct elf64_program_header table[ELF_PROGRAM_HEADERS_MAX];
 
@@ -236,8 +244,8 @@ static void check_address_space(struct mm *mm, const struct elf_image *image, co
                 next = EXEC_STACK_TOP;
             for (unsigned i = 0; i < image->header.program_header_count; i++) {
                 const struct elf64_program_header *segment = &image->program_headers[i];
-                uint64_t start = page_start(segment->virtual_address + bias);
-                uint64_t end = page_end(segment->virtual_address + segment->memory_size + bias);
+                uint64_t start, end;
+                segment_pages(segment, bias, &start, &end);
                 if (mapped_segment(segment) && covered >= start && covered < end && end > next)
                     next = end;
             }
@@ -252,8 +260,8 @@ static void check_address_space(struct mm *mm, const struct elf_image *image, co
         const struct elf64_program_header *segment = &image->program_headers[i];
         if (!mapped_segment(segment))
             continue;
-        uint64_t start = page_start(segment->virtual_address + bias);
-        uint64_t end = page_end(segment->virtual_address + segment->memory_size + bias);
+        uint64_t start, end;
+        segment_pages(segment, bias, &start, &end);
         for (uint64_t address = start; address < end;) {
             struct vm_area *area = mm_find_area(mm, address);
             if (!area)
@@ -269,8 +277,8 @@ static void check_address_space(struct mm *mm, const struct elf_image *image, co
         const struct elf64_program_header *segment = &image->program_headers[i];
         if (!mapped_segment(segment))
             continue;
-        uint64_t start = page_start(segment->virtual_address + bias);
-        uint64_t end = page_end(segment->virtual_address + segment->memory_size + bias);
+        uint64_t start, end;
+        segment_pages(segment, bias, &start, &end);
         uint64_t pages = (end - start) / PAGE_SIZE;
         for (uint64_t n = 0; n < pages; n++) {
             if (n == PAGES_CHECKED && pages > 2 * PAGES_CHECKED)

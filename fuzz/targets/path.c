@@ -320,13 +320,7 @@ static void check_resolution(int dirfd, const char *path, bool symlink_free)
     if (may_reach_proc(dirfd, path) || path[length - 1] == '/')
         return;   /* /proc's links (magic, size 0); a trailing slash already follows */
     static char target[PATH_MAX + 1];
-    uintptr_t mark = user_next;
-    uintptr_t buffer = user_alloc(PATH_MAX);
-    long target_length = fuzz_syscall(SYS_readlinkat, dirfd, (long)user_string(path), (long)buffer,
-                                      PATH_MAX, 0, 0);
-    if (target_length > 0)
-        user_read(target, buffer, (size_t)target_length);
-    user_next = mark;
+    long target_length = user_readlink_at(dirfd, path, target, PATH_MAX);
     if (target_length <= 0 || target_length != link_stat.size)
         fuzz_finding("\"%.200s\": readlink gave %ld for a link of size %lld", path, target_length,
                      (long long)link_stat.size);

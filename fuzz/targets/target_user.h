@@ -119,6 +119,22 @@ static inline __attribute__((unused)) long user_stat_at(int dirfd, const char *p
     return result;
 }
 
+/*
+ * readlinkat(dirfd, path) of at most size bytes into out (not terminated).
+ * Returns the syscall's result. The user memory it takes is given back.
+ */
+static inline __attribute__((unused)) long user_readlink_at(int dirfd, const char *path, char *out,
+                                                            size_t size)
+{
+    uintptr_t mark = user_next;
+    uintptr_t buffer = user_alloc(size);
+    long result = fuzz_syscall(SYS_readlinkat, dirfd, (long)user_string(path), (long)buffer, (long)size, 0, 0);
+    if (result > 0)
+        user_read(out, buffer, (size_t)result);
+    user_next = mark;
+    return result;
+}
+
 /* fstat(fd) into *out. Returns 0 or -errno. */
 static inline __attribute__((unused)) long user_fstat(int fd, struct user_stat *out)
 {
