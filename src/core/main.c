@@ -9,6 +9,7 @@
 #include <rk/heap.h>
 #include <rk/kernel.h>
 #include <rk/klog.h>
+#include <rk/network.h>
 #include <rk/page_alloc.h>
 #include <rk/path.h>
 #include <rk/pipe.h>
@@ -77,10 +78,12 @@ int core_init(const struct boot_info *info)
     mounts_reset();
     chardev_registry_reset();
     pipes_reset();
+    network_reset();
     system_info_set(info);
     if (services_register_builtin() < 0)
         klog(KLOG_WARNING, "some built-in services did not register");
     vfs_boot(info);
+    network_boot();
 
     struct page_allocator_statistics pages;
     page_allocator_get_statistics(&pages);

@@ -151,3 +151,9 @@ int service_stub_enosys(void) { return -ENOSYS; }
 int service_stub_create_socket_enosys(struct file **out) { return -ENOSYS; }
 int service_stub_create_unix_socket_enosys(int type, struct file **out) { return -ENOSYS; }
 void service_stub_void(void) {}
+
+/* See rk/services.h: a network stack without /proc/net tables. */
+long service_stub_render_table_enosys(enum network_table table, char *buffer, size_t size)
+{
+    return -ENOSYS;
+}

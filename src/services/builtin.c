@@ -8,6 +8,7 @@
 
 #include "devfs/devfs.h"
 #include "initramfs/initramfs.h"
+#include "network/network.h"
 #include "procfs/procfs.h"
 #include "tmpfs/tmpfs.h"
 #include "tty/tty.h"
@@ -18,6 +19,8 @@ static int (*const builtin_registrations[])(void) = {
     procfs_service_register,
     initramfs_service_register,
     tty_service_register,
+    /* Ethernet drivers register here, before the stack that finds them. */
+    network_service_register,
 };
 
 int services_register_builtin(void)

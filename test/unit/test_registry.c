@@ -87,7 +87,8 @@ static void register_and_look_up(void **state)
     assert_ptr_equal(listed[builtin], &alpha);
     assert_ptr_equal(listed[builtin + 1], &beta);
     assert_int_equal(services_list(SERVICE_DRIVER, listed, 1), builtin + 2);
-    assert_int_equal(services_list(SERVICE_NETWORK_STACK, listed, 4), 0);
+    /* The built-in network stack. */
+    assert_int_equal(services_list(SERVICE_NETWORK_STACK, listed, 4), 1);
 }
 
 static void duplicates_and_bad_services_are_refused(void **state)
@@ -133,6 +134,7 @@ static const struct network_stack_ops fake_network_stack_ops = {
     .create_udp_socket = service_stub_create_socket_enosys,
     .create_unix_socket = service_stub_create_unix_socket_enosys,
     .process_packets = service_stub_void,
+    .render_table = service_stub_render_table_enosys,
 };
 
 static void one_network_stack_through_the_gate(void **state)
@@ -140,6 +142,10 @@ static void one_network_stack_through_the_gate(void **state)
     static struct service lwip, second;
     lwip = (struct service){ .name = "lwip", .kind = SERVICE_NETWORK_STACK, .ops = &fake_network_stack_ops };
     second = (struct service){ .name = "other", .kind = SERVICE_NETWORK_STACK, .ops = &fake_network_stack_ops };
+    /* The built-in stack steps aside: one stack at a time. */
+    struct service *builtin = services_network_stack();
+    assert_non_null(builtin);
+    assert_int_equal(services_unregister(builtin), 0);
     assert_null(services_network_stack());
     assert_int_equal(services_register_network_stack(&lwip), 0);
     assert_int_equal(services_register_network_stack(&second), -EEXIST);

@@ -22,6 +22,7 @@ static const struct network_stack_ops probe_network_stack_ops = {
     .create_udp_socket = service_stub_create_socket_enosys,
     .create_unix_socket = service_stub_create_unix_socket_enosys,
     .process_packets = service_stub_void,
+    .render_table = service_stub_render_table_enosys,
 };
 
 /* Register a network stack, find it, call it through the gate, unregister it. */
@@ -30,6 +31,10 @@ int selftest_registry(void)
     static struct service probe = {
         .name = "selftest-net", .kind = SERVICE_NETWORK_STACK, .ops = &probe_network_stack_ops,
     };
+    /* The built-in stack steps aside for the probe (one stack at a time). */
+    struct service *builtin = services_network_stack();
+    if (builtin)
+        SELFTEST_CHECK(services_unregister(builtin) == 0);
     SELFTEST_CHECK(services_register_network_stack(&probe) == 0);
     SELFTEST_CHECK(services_network_stack() == &probe);
     struct file *file = (struct file *)1;
@@ -43,5 +48,7 @@ int selftest_registry(void)
     SELFTEST_CHECK(result == -ENOSYS);
     SELFTEST_CHECK(services_unregister(&probe) == 0);
     SELFTEST_CHECK(services_network_stack() == NULL);
+    if (builtin)
+        SELFTEST_CHECK(services_register_network_stack(builtin) == 0);
     return 0;
 }

@@ -369,6 +369,57 @@ size_t platform_backtrace(uintptr_t frame_pointer, uintptr_t *out, size_t max);
  */
 const char *platform_symbolize(uintptr_t address, uintptr_t *offset);
 
+/* ------------------------------------------------------ virtio devices */
+
+/*
+ * The virtio transport: the devices the machine has, reached through the
+ * legacy virtio interface (virtio 1.0 spec, "Legacy Interfaces"): 32
+ * feature bits, the device config after the common registers, and each
+ * virtqueue in ONE physically contiguous region with the legacy layout
+ * (descriptor table, available ring, then the used ring at the next
+ * 4096-byte boundary; rk/virtio.h computes it). x86_64: virtio-pci over the
+ * legacy I/O BAR, INTx through the PIC. hosted: devices emulated in-process
+ * (hosted.h adds them before boot), their "interrupts" raised from the
+ * event loop. A driver is written once against these functions (through
+ * the Core's rk/virtio.h), never against a backend.
+ */
+struct platform_virtio_device;   /* backend-owned, lives as long as the kernel */
+
+/* Number of virtio devices found at boot. Any context. */
+size_t platform_virtio_device_count(void);
+/* Device index (< count), never NULL for a valid index. */
+struct platform_virtio_device *platform_virtio_device_get(size_t index);
+/* The virtio device type (1 network, 2 block, ...). */
+uint32_t platform_virtio_device_type(struct platform_virtio_device *device);
+/* Device status register (VIRTIO_STATUS_* bits); writing 0 resets the device. */
+uint8_t platform_virtio_get_status(struct platform_virtio_device *device);
+void platform_virtio_set_status(struct platform_virtio_device *device, uint8_t status);
+/* The device's feature bits (legacy: 32). */
+uint32_t platform_virtio_device_features(struct platform_virtio_device *device);
+/* Write the features the driver accepts (a subset of the device's). */
+void platform_virtio_driver_features(struct platform_virtio_device *device, uint32_t features);
+/* Copy length bytes of the device-specific config at offset. */
+void platform_virtio_read_config(struct platform_virtio_device *device, size_t offset,
+                                 void *buffer, size_t length);
+/* The size of queue index (fixed by the device: legacy), 0 when it has no such queue. */
+unsigned platform_virtio_queue_size(struct platform_virtio_device *device, unsigned queue);
+/*
+ * Give the device queue index's ring: physical address of the legacy
+ * layout (4096-aligned, contiguous, platform_virtio_queue_size entries).
+ * ring 0 disables the queue. Returns 0 or -EINVAL.
+ */
+int platform_virtio_queue_set(struct platform_virtio_device *device, unsigned queue, paddr_t ring);
+/* Tell the device that queue has new available buffers. Any context. */
+void platform_virtio_queue_notify(struct platform_virtio_device *device, unsigned queue);
+/*
+ * Call handler(argument) in interrupt context (interrupts disabled) when the
+ * device interrupts (used buffers or a config change); the backend has
+ * acknowledged the interrupt before. NULL disables. Only one handler per device.
+ */
+typedef void (*platform_virtio_interrupt_fn)(void *argument);
+void platform_virtio_set_interrupt(struct platform_virtio_device *device,
+                                   platform_virtio_interrupt_fn handler, void *argument);
+
 /* ------------------------------------------------------------- power */
 
 /*

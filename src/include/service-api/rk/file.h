@@ -39,6 +39,7 @@
 #define O_TMPFILE 020200000
 
 struct file;
+struct socket_ops;
 
 /*
  * Operations of a file that is not a plain filesystem node (pipes, later
@@ -62,6 +63,11 @@ struct file_ops {
      * readiness changes calls poll_notify() after the change.
      */
     unsigned (*poll)(struct file *file);
+    /*
+     * The socket operations (rk/socket.h) when the file is a socket; NULL
+     * for every other file (the Core answers -ENOTSOCK).
+     */
+    const struct socket_ops *socket;
 };
 
 long file_stub_read(struct file *file, struct io_cursor *cursor, uint64_t *offset);   /* -EINVAL */

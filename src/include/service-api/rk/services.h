@@ -39,6 +39,7 @@ struct service {
     service_start_fn start;      /* optional */
     service_stop_fn stop;        /* optional */
     void *state;                 /* the service's own state, set by start */
+    unsigned driver_class;       /* SERVICE_DRIVER: DRIVER_CLASS_* (rk/ethernet.h), 0 when none */
 
     /* Owned by the Core (registry and gate); zero before registration. */
     struct list_node registry_link;
@@ -74,12 +75,33 @@ const char *service_kind_name(enum service_kind kind);
 
 struct file;
 
-/* The seed's NetworkStackService. Every slot is non-NULL (use the stubs). */
+/* The tables a network stack renders for /proc/net. */
+enum network_table {
+    NETWORK_TABLE_DEV,      /* /proc/net/dev */
+    NETWORK_TABLE_TCP,      /* /proc/net/tcp */
+    NETWORK_TABLE_UDP,      /* /proc/net/udp */
+    NETWORK_TABLE_UNIX,     /* /proc/net/unix */
+    NETWORK_TABLE_ROUTE,    /* /proc/net/route */
+    NETWORK_TABLE_COUNT,
+};
+
+/*
+ * The seed's NetworkStackService. Every slot is non-NULL (use the stubs).
+ * create_*: a new unbound socket file with one reference for the caller
+ * (the Core installs it), or -errno (-ENOMEM, -ENOBUFS). type is
+ * SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET (checked by the Core).
+ * process_packets: the deferred work (received frames, timers), run by
+ * the Core's network thread after network_request_processing().
+ * render_table: write table in Linux's format into buffer (at most size
+ * bytes, NUL not required) and return its full length (a caller with a
+ * smaller buffer asks again with a larger one), or -errno.
+ */
 struct network_stack_ops {
     int (*create_tcp_socket)(struct file **out);
     int (*create_udp_socket)(struct file **out);
     int (*create_unix_socket)(int type, struct file **out);
     void (*process_packets)(void);
+    long (*render_table)(enum network_table table, char *buffer, size_t size);
 };
 
 /* The seed's register_network_stack(): kind must be SERVICE_NETWORK_STACK. */
@@ -113,5 +135,6 @@ int service_stub_enosys(void);
 int service_stub_create_socket_enosys(struct file **out);
 int service_stub_create_unix_socket_enosys(int type, struct file **out);
 void service_stub_void(void);
+long service_stub_render_table_enosys(enum network_table table, char *buffer, size_t size);
 
 #endif

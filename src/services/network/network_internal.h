@@ -1,0 +1,48 @@
+/*
+ * network_internal.h — what the parts of the network stack service share.
+ *
+ * One service ("network", SERVICE_NETWORK_STACK) made of three parts:
+ *   - stack_*.c: lwIP (built from Debian's source, subprojects/lwip.wrap)
+ *     with the project's port (lwip_port/): interfaces over the Ethernet
+ *     drivers, loopback, timers, DHCP and the ip= option, the SIOC*
+ *     interface ioctls, /proc/net/dev and route.
+ *   - inet_*.c: AF_INET TCP and UDP sockets over lwIP's raw API,
+ *     /proc/net/tcp and udp.
+ *   - unix_*.c: AF_UNIX sockets written here (stream, datagram,
+ *     seqpacket, socketpair, path and abstract names, SCM_RIGHTS,
+ *     SO_PEERCRED), /proc/net/unix.
+ * network.c holds the ops table and the registration.
+ */
+#ifndef NETWORK_INTERNAL_H
+#define NETWORK_INTERNAL_H
+
+#include <stddef.h>
+#include <rk/services.h>
+
+struct file;
+
+/* The registered service (for file_alloc's owner). */
+extern struct service network_service;
+
+/* stack: bring lwIP up (service start) / drop it (stop). 0 or -errno. */
+int network_stack_start(void);
+void network_stack_stop(void);
+/* stack: the deferred work (received frames, lwIP timers). */
+void network_stack_process_packets(void);
+/* stack: /proc/net/dev and /proc/net/route. Full length or -errno. */
+long network_stack_render_table(enum network_table table, char *buffer, size_t size);
+
+/* inet: new TCP / UDP sockets (rk/services.h create_*). */
+int inet_tcp_socket_create(struct file **out);
+int inet_udp_socket_create(struct file **out);
+/* inet: /proc/net/tcp and /proc/net/udp. */
+long inet_render_table(enum network_table table, char *buffer, size_t size);
+
+/* unix: a new AF_UNIX socket of type (SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET). */
+int unix_socket_create(int type, struct file **out);
+/* unix: forget every socket and name (service stop). */
+void unix_sockets_reset(void);
+/* unix: /proc/net/unix. */
+long unix_render_table(char *buffer, size_t size);
+
+#endif
