@@ -17,6 +17,18 @@ FUZZ_SECONDS ?= 30
 FUZZ_TARGET ?= syscalls
 KERNEL := $(X86)/src/platform-x86/ringkernel.elf
 APPEND ?= console=ttyS0
+# make run's network: virtio-net on QEMU user networking (guest 10.0.2.15,
+# host 10.0.2.2), configured by RUN_IP at boot; RUN_HOSTFWD (space-separated
+# QEMU hostfwd rules) forwards host ports to the guest: by default the
+# host's 127.0.0.1:8080 to the guest's port 80 (httpd -p 80 in the shell,
+# then curl http://127.0.0.1:8080/ on the host). RUN_HOSTFWD= for none.
+RUN_HOSTFWD ?= tcp:127.0.0.1:8080-:80
+RUN_IP ?= ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off
+comma := ,
+empty :=
+space := $(empty) $(empty)
+RUN_NETWORK := -netdev user,id=net0$(subst $(space),,$(foreach rule,$(RUN_HOSTFWD),$(comma)hostfwd=$(rule))) \
+               -device virtio-net-pci,netdev=net0
 QEMU := qemu-system-x86_64
 QEMU_FLAGS := -machine pc,accel=tcg -m 256M -nographic -no-reboot \
               -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -118,7 +130,7 @@ test-differential: build-x86
 	meson test -C $(X86) --print-errorlogs --suite linux
 
 run: build-x86
-	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -append "$(APPEND)" \
+	$(QEMU) $(QEMU_FLAGS) $(RUN_NETWORK) -kernel $(KERNEL) -append "$(APPEND) $(RUN_IP)" \
 	  ; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ]
 
 run-hosted: build-hosted

@@ -19,3 +19,7 @@ fi
 # User space on ringkernel and on Debian's Linux in the same QEMU, and
 # boot-to-/init for both (bench/user/run.sh; downloads Linux once).
 bash bench/user/run.sh
+
+# Networking on both kernels in the same QEMU: TCP to the host, over
+# loopback, connection setup (bench/net/run.sh).
+bash bench/net/run.sh

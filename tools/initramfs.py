@@ -31,6 +31,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=linux
 [ -e /proc/self ] || mount -t proc proc /proc
 [ -c /dev/null ] || mount -t devtmpfs devtmpfs /dev
 hostname -F /etc/hostname 2>/dev/null
+# tools/rk --linux: loopback up, the NIC's modules, ip= (ringkernel does it itself).
+[ -x /rk/boot-setup ] && /rk/boot-setup
 if [ -f /rk/command ]; then
   # tools/rk exec: everything between these two markers is the command's.
   echo "rk-command-start"

@@ -16,6 +16,7 @@ for package in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  bash "$(dirname "$0")/fetch_lwip.sh"   # lwIP's tarball from Debian's source package
   exit 0
 fi
 
@@ -27,3 +28,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+bash "$(dirname "$0")/fetch_lwip.sh"   # lwIP's tarball from Debian's source package

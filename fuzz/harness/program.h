@@ -83,7 +83,7 @@ enum result_type {
     RESULT_FD,
     RESULT_PID,
     RESULT_ADDRESS,
-    RESULT_FD_PAIR,   /* int[2] written at argument 0 (pipe, pipe2) */
+    RESULT_FD_PAIR,   /* int[2] written at the argument named "fds" (pipe, pipe2, socketpair) */
 };
 
 struct syscall_description {

@@ -119,8 +119,19 @@ static bool run_handlers(struct user_registers *registers, unsigned thread)
     return true;
 }
 
-/* Record what call index returned (and the pair of fds a pipe call wrote). */
-static void record_result(unsigned index, long result, uint64_t first_argument)
+/* The argument a RESULT_FD_PAIR call writes its int[2] at: the one named "fds" (0 when none is). */
+static unsigned pair_argument(const struct syscall_description *description)
+{
+    for (unsigned i = 0; i < description->argument_count; i++) {
+        const char *name = description->arguments[i].name;
+        if (name[0] == 'f' && name[1] == 'd' && name[2] == 's' && name[3] == '\0')
+            return i;
+    }
+    return 0;
+}
+
+/* Record what call index returned (and the pair of fds a pipe or socketpair call wrote). */
+static void record_result(unsigned index, long result, const uint64_t arguments[6])
 {
     const struct program_call *call = &run.program->calls[index];
     run.outcome->ran[index] = true;
@@ -128,7 +139,7 @@ static void record_result(unsigned index, long result, uint64_t first_argument)
     run.outcome->results[index][1] = -1;
     if (call->description->result == RESULT_FD_PAIR && result == 0) {
         int fds[2];
-        if (copy_from_user(fds, first_argument, sizeof fds) == 0) {
+        if (copy_from_user(fds, arguments[pair_argument(call->description)], sizeof fds) == 0) {
             run.outcome->results[index][0] = fds[0];
             run.outcome->results[index][1] = fds[1];
         } else {
@@ -162,7 +173,8 @@ static void interpreter(struct user_registers *registers)
         }
         if (run.steps[thread]++ >= STEP_LIMIT)
             break;
-        uint64_t first_argument = registers->rdi;
+        uint64_t arguments[6] = { registers->rdi, registers->rsi, registers->rdx,
+                                  registers->r10, registers->r8, registers->r9 };
         if (restart) {
             /* The kernel rewound rip to the SYSCALL: execute it again with the registers as they are. */
             registers->rip += SYSCALL_INSTRUCTION_LENGTH;
@@ -177,7 +189,8 @@ static void interpreter(struct user_registers *registers)
             uint64_t values[6];
             program_arguments_build(run.outcome, call, FUZZ_USER_BASE + thread * SCRATCH_PER_THREAD,
                                     SCRATCH_PER_THREAD, values);
-            first_argument = values[0];
+            for (unsigned i = 0; i < 6; i++)
+                arguments[i] = values[i];
             registers->rip = code_address(thread, index + 1);
             registers->rbx = CHILD_MARK | index;
             hosted_user_syscall(registers, call->description->number, (long)values[0], (long)values[1],
@@ -190,7 +203,7 @@ static void interpreter(struct user_registers *registers)
         bool resumed_restart;
         if (code_decode(registers->rip, &resumed_thread, &resumed_index, &resumed_restart) &&
             !resumed_restart && resumed_index == index + 1) {
-            record_result(index, (long)registers->rax, first_argument);
+            record_result(index, (long)registers->rax, arguments);
             if (run.program->calls[index].yield_after) {
                 hosted_user_syscall(registers, SYS_sched_yield);
                 if (!run_handlers(registers, thread))

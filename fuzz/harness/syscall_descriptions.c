@@ -120,6 +120,25 @@ SET(resources, NV("RLIMIT_CPU", 0), NV("RLIMIT_FSIZE", 1), NV("RLIMIT_DATA", 2),
     NV("RLIMIT_CORE", 4), NV("RLIMIT_NPROC", 6), NV("RLIMIT_NOFILE", 7), NV("RLIMIT_MEMLOCK", 8),
     NV("RLIMIT_AS", 9), NV("RLIMIT_SIGPENDING", 11), NV("RLIMIT_RTTIME", 15), NV("RLIMIT_NLIMITS", 16));
 
+SET(socket_families, NV("AF_UNSPEC", 0), NV("AF_UNIX", 1), NV("AF_INET", 2), NV("AF_INET6", 10),
+    NV("AF_NETLINK", 16), NV("AF_PACKET", 17));
+SET(socket_types, NV("SOCK_STREAM", 1), NV("SOCK_DGRAM", 2), NV("SOCK_SEQPACKET", 5),
+    NV("SOCK_NONBLOCK", O_NONBLOCK), NV("SOCK_CLOEXEC", O_CLOEXEC));
+SET(socket_protocols, NV("IPPROTO_IP", 0), NV("PF_UNIX", 1), NV("IPPROTO_TCP", 6), NV("IPPROTO_UDP", 17),
+    NV("IPPROTO_MAX", 263));
+SET(socket_flags, NV("SOCK_NONBLOCK", O_NONBLOCK), NV("SOCK_CLOEXEC", O_CLOEXEC));
+SET(message_flags, NV("MSG_OOB", 1), NV("MSG_PEEK", 2), NV("MSG_TRUNC", 0x20), NV("MSG_DONTWAIT", 0x40),
+    NV("MSG_EOR", 0x80), NV("MSG_WAITALL", 0x100), NV("MSG_NOSIGNAL", 0x4000), NV("MSG_MORE", 0x8000),
+    NV("MSG_CMSG_CLOEXEC", 0x40000000));
+SET(shutdown_how, NV("SHUT_RD", 0), NV("SHUT_WR", 1), NV("SHUT_RDWR", 2), NV("3", 3));
+SET(option_levels, NV("SOL_IP", 0), NV("SOL_SOCKET", 1), NV("SOL_TCP", 6), NV("SOL_UDP", 17));
+SET(option_names, NV("TCP_NODELAY", 1), NV("SO_REUSEADDR", 2), NV("SO_TYPE", 3), NV("SO_ERROR", 4),
+    NV("SO_SNDBUF", 7), NV("SO_RCVBUF", 8), NV("SO_KEEPALIVE", 9), NV("SO_LINGER", 13),
+    NV("SO_PASSCRED", 16), NV("SO_PEERCRED", 17), NV("SO_RCVTIMEO", 20), NV("SO_SNDTIMEO", 21),
+    NV("SO_ACCEPTCONN", 30), NV("SO_PROTOCOL", 38), NV("SO_DOMAIN", 39));
+SET(epoll_operations, NV("EPOLL_CTL_ADD", 1), NV("EPOLL_CTL_DEL", 2), NV("EPOLL_CTL_MOD", 3), NV("0", 0));
+SET(epoll_create_flags, NV("EPOLL_CLOEXEC", O_CLOEXEC), NV("O_NONBLOCK", O_NONBLOCK));
+
 /* Argument constructors: name, then what the type needs. */
 #define INT(name) { name, TYPE_INTEGER, NULL, 0, 0 }
 #define FD(name) { name, TYPE_FD, NULL, 0, 0 }
@@ -357,7 +376,48 @@ const struct syscall_description syscall_descriptions[] = {
     CALL(sched_getparam, RESULT_NONE, PID("pid"), OUT("parameter", 4)),
     CALL(sched_get_priority_max, RESULT_NONE, CHOICE("policy", scheduling_policies)),
     CALL(sched_get_priority_min, RESULT_NONE, CHOICE("policy", scheduling_policies)),
-    CALL(getcpu, RESULT_NONE, OUT("cpu", 4), OUT("node", 4), ADDRESS("cache")),
+    CALL(getcpu, RESULT_NONE, OUT("cpu", 4), OUT("node", 4), ADDRESS("cache")),    /* sockets and epoll: socket descriptors feed the calls after them */
+    CALL(socket, RESULT_FD, CHOICE("family", socket_families), FLAGS("type", socket_types),
+         CHOICE("protocol", socket_protocols)),
+    CALL(socket, RESULT_FD, CHOICE("family", socket_families), FLAGS("type", socket_types),
+         CHOICE("protocol", socket_protocols)),
+    CALL(socketpair, RESULT_FD_PAIR, CHOICE("family", socket_families), FLAGS("type", socket_types),
+         CHOICE("protocol", socket_protocols), OUT("fds", 8)),
+    CALL(bind, RESULT_NONE, FD("fd"), IN("address", 128), LENGTH_OF("length", 1)),
+    CALL(connect, RESULT_NONE, FD("fd"), IN("address", 128), LENGTH_OF("length", 1)),
+    CALL(listen, RESULT_NONE, FD("fd"), INT("backlog")),
+    CALL(accept, RESULT_FD, FD("fd"), OUT("address", 128), POINTER("length", 4)),
+    CALL(accept4, RESULT_FD, FD("fd"), OUT("address", 128), POINTER("length", 4),
+         FLAGS("flags", socket_flags)),
+    CALL(shutdown, RESULT_NONE, FD("fd"), CHOICE("how", shutdown_how)),
+    CALL(getsockname, RESULT_NONE, FD("fd"), OUT("address", 128), POINTER("length", 4)),
+    CALL(getpeername, RESULT_NONE, FD("fd"), OUT("address", 128), POINTER("length", 4)),
+    CALL(sendto, RESULT_NONE, FD("fd"), IN("buffer", 512), LENGTH_OF("length", 1),
+         FLAGS("flags", message_flags), IN("address", 128), LENGTH_OF("address_length", 4)),
+    CALL(recvfrom, RESULT_NONE, FD("fd"), OUT("buffer", 1024), LENGTH_OF("length", 1),
+         FLAGS("flags", message_flags), OUT("address", 128), POINTER("address_length", 4)),
+    CALL(sendmsg, RESULT_NONE, FD("fd"), POINTER("message", 56), FLAGS("flags", message_flags)),
+    CALL(recvmsg, RESULT_NONE, FD("fd"), POINTER("message", 56), FLAGS("flags", message_flags)),
+    CALL(sendmmsg, RESULT_NONE, FD("fd"), POINTER("messages", 128), LENGTH("count"),
+         FLAGS("flags", message_flags)),
+    CALL(recvmmsg, RESULT_NONE, FD("fd"), POINTER("messages", 128), LENGTH("count"),
+         FLAGS("flags", message_flags), TIMESPEC("timeout")),
+    CALL(setsockopt, RESULT_NONE, FD("fd"), CHOICE("level", option_levels), CHOICE("name", option_names),
+         IN("value", 64), LENGTH_OF("length", 3)),
+    CALL(getsockopt, RESULT_NONE, FD("fd"), CHOICE("level", option_levels), CHOICE("name", option_names),
+         OUT("value", 64), POINTER("length", 4)),
+    CALL(epoll_create, RESULT_FD, INT("size")),
+    CALL(epoll_create1, RESULT_FD, FLAGS("flags", epoll_create_flags)),
+    CALL(epoll_create1, RESULT_FD, FLAGS("flags", epoll_create_flags)),
+    CALL(epoll_ctl, RESULT_NONE, FD("epfd"), CHOICE("operation", epoll_operations), FD("fd"),
+         POINTER("event", 12)),
+    CALL(epoll_ctl, RESULT_NONE, FD("epfd"), CHOICE("operation", epoll_operations), FD("fd"),
+         POINTER("event", 12)),
+    CALL(epoll_wait, RESULT_NONE, FD("epfd"), OUT("events", 96), INT("maxevents"), INT("timeout")),
+    CALL(epoll_pwait, RESULT_NONE, FD("epfd"), OUT("events", 96), INT("maxevents"), INT("timeout"),
+         POINTER("mask", 8), LENGTH("mask_size")),
+    CALL(epoll_pwait2, RESULT_NONE, FD("epfd"), OUT("events", 96), INT("maxevents"), TIMESPEC("timeout"),
+         POINTER("mask", 8), LENGTH("mask_size")),
 };
 
 const size_t syscall_description_count = sizeof syscall_descriptions / sizeof syscall_descriptions[0];

@@ -9,6 +9,7 @@
 #include <rk/heap.h>
 #include <rk/kernel.h>
 #include <rk/klog.h>
+#include <rk/epoll.h>
 #include <rk/network.h>
 #include <rk/page_alloc.h>
 #include <rk/path.h>
@@ -79,6 +80,7 @@ int core_init(const struct boot_info *info)
     chardev_registry_reset();
     pipes_reset();
     network_reset();
+    epoll_reset();
     system_info_set(info);
     if (services_register_builtin() < 0)
         klog(KLOG_WARNING, "some built-in services did not register");

@@ -157,7 +157,7 @@ static unsigned blocked_thread_count(void)
     unsigned blocked = 0;
     list_for_each(node, thread_list()) {
         struct thread *thread = list_entry(node, struct thread, all_link);
-        if (thread->state == THREAD_BLOCKED)
+        if (thread->state == THREAD_BLOCKED && !thread->service_daemon)
             blocked++;
     }
     return blocked;

@@ -13,6 +13,9 @@
  *   hosted.clock=virtual|real   default virtual when rk.test= is given
  *   hosted.stdin=on|off    console input from stdin (default on for the real clock)
  *   hosted.tty=raw         put a terminal stdin in raw mode
+ *   hosted.net=BACKEND[,BACKEND...]   virtio-net devices (eth0, eth1... in order):
+ *                          loopback (frames come back), pair (two devices wired to
+ *                          each other), tap:IFNAME (the host tap IFNAME; CAP_NET_ADMIN)
  * Arena layout: frame 0 is the kernel space's page-table root, the initrd
  * sits page-aligned at the end, everything in between is usable RAM.
  */
@@ -205,6 +208,9 @@ _Noreturn void hosted_boot(int argument_count, char **arguments)
         hosted_write_text("hosted: no symbol table (stripped executable?): "
                           "backtraces will not be symbolized\n");
     machine_reset(virtual_clock, stdin_input);
+    int net_error = hosted_virtio_boot(option_value("hosted.net"));
+    if (net_error != 0)
+        boot_fail("cannot make the hosted.net= devices", strerror(-net_error));
     if (hosted_faults_install() != 0)
         hosted_write_text("hosted: cannot install the fault handlers\n");
     const char *tty = option_value("hosted.tty");
@@ -238,6 +244,9 @@ static int test_boot(const char *text, bool reuse_arena)
         return error;
     hosted_symbols_load(); /* a stripped test binary only loses symbol names */
     machine_reset(true, false);
+    error = hosted_virtio_boot(option_value("hosted.net"));
+    if (error != 0)
+        return error;
     boot_info_build(initrd_base, initrd_size);
     return core_init(&boot_information);
 }

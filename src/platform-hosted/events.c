@@ -1,16 +1,19 @@
 /*
  * events.c — the hosted "interrupt controller": clock, one-shot timer,
- * console input and platform_idle().
+ * console input, virtio device work and platform_idle().
  *
  * A libuv loop is the source of events: a uv_timer for the one-shot timer
- * (real clock) and a uv_poll on stdin. Events are delivered only inside
- * platform_idle(), in interrupt context (interrupts.c).
+ * (real clock), a uv_poll on stdin and uv_polls on device fds (tap, see
+ * virtio_net_device.c). Events are delivered only inside platform_idle()
+ * and platform_poll_events(), in interrupt context (interrupts.c); the
+ * virtio devices do their pending work there too (hosted_virtio_poll()),
+ * so frames in flight count as events and never look like a deadlock.
  *
  * Virtual clock (tests, rk.test=): platform_clock_ns() only moves when the
  * machine idles. platform_idle() first delivers what is pending without
  * blocking (injected or polled console input, an expired timer); when
  * nothing is, it jumps the clock to the armed deadline and fires the timer;
- * with no timer it waits for stdin when that source is on, and otherwise
+ * with no timer it waits for stdin or a polled device fd when one is on, and otherwise
  * returns false (no event can ever come: the Core reports a deadlock).
  *
  * Real clock: CLOCK_MONOTONIC since boot; platform_idle() blocks in
@@ -225,6 +228,24 @@ int hosted_events_init(bool virtual_clock, bool stdin_input)
     return 0;
 }
 
+/* See hosted_internal.h. */
+struct uv_loop_s *hosted_events_loop(void)
+{
+    return events.loop_ready ? &events.loop : NULL;
+}
+
+/* True when a uv_poll source (stdin or a device fd) may have input. */
+static bool loop_sources_polled(void)
+{
+    return events.stdin_polling || hosted_virtio_input_polled();
+}
+
+/* The virtio devices' pending work; each thing they did counts as a delivery. */
+static void deliver_device_work(void)
+{
+    events.deliveries += hosted_virtio_poll();
+}
+
 /* Deliver whatever is pending without blocking or moving the clock. */
 static void deliver_pending(void)
 {
@@ -234,8 +255,9 @@ static void deliver_pending(void)
     }
     if (events.stdin_source == STDIN_FILE)
         stdin_read_once();
-    else if (events.stdin_polling)
+    if (loop_sources_polled())
         uv_run(&events.loop, UV_RUN_NOWAIT);
+    deliver_device_work();
     if (events.timer_armed && platform_clock_ns() >= events.timer_deadline_ns)
         fire_timer();
 }
@@ -253,8 +275,10 @@ static bool idle_virtual(void)
         fire_timer();
         return true;
     }
-    while (events.deliveries == before && events.stdin_polling)
+    while (events.deliveries == before && loop_sources_polled()) {
         uv_run(&events.loop, UV_RUN_ONCE);
+        deliver_device_work();
+    }
     return events.deliveries != before;
 }
 
@@ -267,9 +291,10 @@ static bool idle_real(void)
         if (events.deliveries != before)
             return true;
         /* A regular-file stdin was just read: nothing more can come from it now. */
-        if (!events.timer_armed && !events.stdin_polling)
+        if (!events.timer_armed && !loop_sources_polled())
             return false;
         uv_run(&events.loop, UV_RUN_ONCE);
+        deliver_device_work();
         if (events.deliveries != before)
             return true;
     }

@@ -19,12 +19,15 @@
  * (Re)initialise the backend for an in-process test: a fresh zeroed arena
  * (hosted.memory= from command_line, default 64 MiB), the virtual clock at
  * 0 with no timer armed, no stdin input, interrupts disabled, Core upcalls
- * restored, console capture and the exit handler off, then core_init() on the calling context
+ * restored, console capture and the exit handler off, the virtio devices
+ * built anew (hosted_virtio_net_add's and hosted.net='s: fresh registers,
+ * queues, backlogs and statistics), then core_init() on the calling context
  * (the caller's stack becomes the boot/idle thread). Callable again from
  * every CMocka group setup. command_line may be NULL ("").
  * hosted.initrd=PATH loads an initrd as in the executable.
  * Returns core_init()'s result, -EINVAL for a bad hosted.memory=, -ENOMEM
- * when the arena cannot be mapped, or the initrd's load error.
+ * when the arena cannot be mapped, the initrd's load error, or the error of
+ * a hosted.net= backend.
  */
 int hosted_test_boot(const char *command_line);
 
@@ -114,6 +117,76 @@ size_t hosted_address_space_table_frames(const struct platform_address_space *sp
 long hosted_page_table_frames_in_use(void);
 /* The space last passed to platform_address_space_activate() (the kernel's at boot). */
 struct platform_address_space *hosted_active_address_space(void);
+
+/* ------------------------------------------------------ virtio devices */
+
+/*
+ * In-process virtio-net devices (virtio_net_device.c), found by the Core
+ * through the platform virtio transport. A device's backend says where
+ * its transmitted frames go and where received ones come from:
+ *   "loopback"    one device: every frame it transmits comes back to it
+ *                 as received (a cable plugged into itself);
+ *   "pair"        two devices wired to each other;
+ *   "tap:IFNAME"  one device on the host tap interface IFNAME (opened
+ *                 with IFF_TAP | IFF_NO_PI, created when missing; needs
+ *                 CAP_NET_ADMIN), read through the libuv loop.
+ * Device work (consuming transmitted buffers, filling receive buffers,
+ * raising the driver's "interrupt") happens in platform_idle() and
+ * platform_poll_events(), never inside a queue notification.
+ * The executable and hosted_test_boot() also take hosted.net=BACKEND[,BACKEND...]
+ * on the command line: devices for that boot only, after the remembered ones.
+ */
+
+/*
+ * Add the device(s) of backend to every later boot (the running one is
+ * unchanged) until hosted_virtio_reset(). A tap interface is opened now.
+ * Returns 0, -EINVAL (unknown backend, bad interface name), -ENOSPC (more
+ * than 8 devices), or the errno of opening the tap (-EPERM without
+ * CAP_NET_ADMIN, -ENOENT without /dev/net/tun...).
+ */
+int hosted_virtio_net_add(const char *backend);
+/*
+ * Forget the remembered devices (their tap fds are closed) and withheld
+ * features: later boots have only the devices of hosted.net=. The running boot's tap devices lose
+ * their host side (their frames are dropped).
+ */
+void hosted_virtio_reset(void);
+
+/*
+ * Feature bits the virtio-net devices of later boots do not offer (e.g.
+ * VIRTIO_NET_F_MAC (1 << 5), VIRTIO_NET_F_STATUS (1 << 16)), to test a
+ * driver on a plainer device. hosted_virtio_reset() offers all again.
+ */
+void hosted_virtio_net_withhold_features(uint32_t features);
+
+/* What a device did (since its boot). */
+struct hosted_virtio_net_statistics {
+    uint64_t transmitted;       /* frames taken from the transmit queue and sent on */
+    uint64_t transmit_errors;   /* transmit buffers with a bad length (returned unsent) */
+    uint64_t received;          /* frames written into receive buffers */
+    uint64_t dropped;           /* frames lost: peer not live, tap write failed, backlog full,
+                                   receive buffer too small, oversized tap frame */
+    uint64_t interrupts;        /* "interrupts" raised */
+};
+/* Statistics of device number of the running boot. Returns 0 or -ENODEV. */
+int hosted_virtio_net_statistics(size_t device, struct hosted_virtio_net_statistics *statistics);
+/* The feature bits the driver accepted (0 before it did). Returns 0 or -ENODEV. */
+int hosted_virtio_net_driver_features(size_t device, uint32_t *features);
+/*
+ * Set the link status bit of the device's config (VIRTIO_NET_S_LINK_UP);
+ * a config-change interrupt follows at the next poll. 0 or -ENODEV.
+ */
+int hosted_virtio_net_set_link(size_t device, bool up);
+
+/* A bad device, for testing what drivers do with it: one-shot faults. */
+enum hosted_virtio_fault {
+    HOSTED_VIRTIO_FAULT_NONE,
+    HOSTED_VIRTIO_FAULT_USED_ID,      /* the next used receive element names a buffer id out of range */
+    HOSTED_VIRTIO_FAULT_USED_LENGTH,  /* ... reports more bytes than its buffer holds */
+    HOSTED_VIRTIO_FAULT_USED_INDEX,   /* ... moves the used index more than a ring ahead */
+};
+/* Arm fault on device number of the running boot. Returns 0, -ENODEV or -EINVAL. */
+int hosted_virtio_net_inject_fault(size_t device, enum hosted_virtio_fault fault);
 
 /* ---------------------------------------------------------------- power */
 

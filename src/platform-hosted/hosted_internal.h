@@ -76,6 +76,8 @@ void hosted_interrupts_reset(void);
 /* Run the timer / console upcall in interrupt context (flag off, depth counted). */
 void hosted_deliver_timer_interrupt(void);
 void hosted_deliver_console_interrupt(void);
+/* Run a virtio device's handler(argument) in interrupt context (virtio.c). */
+void hosted_deliver_device_interrupt(void (*handler)(void *argument), void *argument);
 
 /* ------------------------------------------------------------ events.c */
 
@@ -87,6 +89,24 @@ void hosted_deliver_console_interrupt(void);
 int hosted_events_init(bool virtual_clock, bool stdin_input);
 /* Console input was drained: resume reading stdin if it was paused for space. */
 void hosted_events_console_space_available(void);
+/* The libuv loop (device fds are polled on it); NULL before the first hosted_events_init(). */
+struct uv_loop_s *hosted_events_loop(void);
+
+/* ------------------------------------------------------------ virtio.c */
+
+/*
+ * A new boot: forget the last boot's virtio devices and build this one's
+ * (hosted_virtio_net_add's and those of net_option, the hosted.net= value,
+ * may be NULL). After hosted_events_init(). Returns 0 or -errno.
+ */
+int hosted_virtio_boot(const char *net_option);
+/*
+ * Let every device do its pending work (event loop, interrupts enabled):
+ * returns how much happened (0: nothing could be done).
+ */
+unsigned hosted_virtio_poll(void);
+/* True when a device waits for host input through the loop (idle may block for it). */
+bool hosted_virtio_input_polled(void);
 
 /* ----------------------------------------------------------- console.c */
 

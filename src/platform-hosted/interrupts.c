@@ -81,6 +81,17 @@ void hosted_deliver_console_interrupt(void)
     deliver_interrupt(console_handler_override ? console_handler_override : core_console_input);
 }
 
+/* A virtio device interrupts (virtio.c): its driver's handler, with the same bookkeeping. */
+void hosted_deliver_device_interrupt(void (*handler)(void *argument), void *argument)
+{
+    bool was_enabled = hosted_interrupts_enabled;
+    hosted_interrupts_enabled = false;
+    interrupt_depth++;
+    handler(argument);
+    interrupt_depth--;
+    hosted_interrupts_enabled = was_enabled;
+}
+
 /* See hosted.h. */
 void hosted_set_timer_handler(hosted_interrupt_handler_fn handler)
 {

@@ -1,8 +1,8 @@
 /*
  * boot_main.c — the C side of boot: read the Multiboot v1 information
  * (command line, memory map, first module = initrd), bring up descriptors,
- * paging, the PIC, the clock and the console, describe the free RAM in a
- * struct boot_info and call kernel_main().
+ * paging, the PIC, the clock, the console and the virtio-pci devices,
+ * describe the free RAM in a struct boot_info and call kernel_main().
  */
 #include "x86.h"
 
@@ -285,6 +285,7 @@ _Noreturn void x86_boot_main(uint32_t multiboot_magic, uint32_t multiboot_info_p
     clock_initialize();
     cpu_initialize();
     serial_enable_receive_interrupt();
+    virtio_pci_initialize();
 
     boot_information.platform_name = "x86_64";
     boot_information.command_line = command_line;

@@ -249,13 +249,20 @@ void interrupt_user_exception(struct user_registers *registers, uint64_t vector,
 void interrupt_handle_irq(uint64_t vector)
 {
     unsigned irq = (unsigned)vector - IRQ_VECTOR_BASE;
-    if (irq >= IRQ_COUNT || !pic_acknowledge(irq))
+    if (irq >= IRQ_COUNT || !pic_irq_is_real(irq))
         return;
     interrupts_delivered++;
-    if (irq == IRQ_TIMER)
-        clock_handle_timer_interrupt();
-    else if (irq == IRQ_SERIAL)
-        serial_handle_interrupt();
+    if (irq == IRQ_TIMER || irq == IRQ_SERIAL) {
+        pic_end_of_interrupt(irq);
+        if (irq == IRQ_TIMER)
+            clock_handle_timer_interrupt();
+        else
+            serial_handle_interrupt();
+        return;
+    }
+    /* A level-triggered PCI line: ack the devices (lowering it) before the EOI. */
+    virtio_pci_handle_interrupt(irq);
+    pic_end_of_interrupt(irq);
 }
 
 /* Called by interrupt_common for every vector 0..47 taken in kernel mode, interrupts disabled. */

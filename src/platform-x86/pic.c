@@ -1,6 +1,7 @@
 /*
  * pic.c — the two 8259A interrupt controllers, remapped to vectors 32..47.
- * Only IRQ0 (PIT) and IRQ4 (COM1) are unmasked.
+ * IRQ0 (PIT) and IRQ4 (COM1) are unmasked at boot; device lines (virtio-pci
+ * INTx) are unmasked when a handler is set.
  */
 #include "x86.h"
 
@@ -14,6 +15,8 @@ enum {
     OCW3_READ_IN_SERVICE = 0x0b,
     END_OF_INTERRUPT = 0x20,
     SLAVE_CASCADE_IRQ = 2,
+    ELCR_MASTER = 0x4d0,
+    ELCR_SLAVE = 0x4d1,
 };
 
 /* A short delay between 8259 programming steps (a write to the POST port). */
@@ -53,11 +56,11 @@ static uint8_t read_in_service(uint16_t command_port)
 }
 
 /*
- * Acknowledge irq: false for a spurious IRQ7/IRQ15 (not in service; only
- * the master gets an EOI for a spurious IRQ15), else send the EOI(s) and
- * return true. Interrupt context.
+ * False for a spurious IRQ7/IRQ15 (not in service; only the master gets an
+ * EOI for a spurious IRQ15), true for a real one, which then needs
+ * pic_end_of_interrupt(). Interrupt context.
  */
-bool pic_acknowledge(unsigned irq)
+bool pic_irq_is_real(unsigned irq)
 {
     if (irq == 7 && !(read_in_service(MASTER_COMMAND) & 0x80))
         return false;
@@ -65,8 +68,55 @@ bool pic_acknowledge(unsigned irq)
         port_write_byte(MASTER_COMMAND, END_OF_INTERRUPT);
         return false;
     }
+    return true;
+}
+
+/* Send the end-of-interrupt(s) for a real irq. Interrupt context. */
+void pic_end_of_interrupt(unsigned irq)
+{
     if (irq >= 8)
         port_write_byte(SLAVE_COMMAND, END_OF_INTERRUPT);
     port_write_byte(MASTER_COMMAND, END_OF_INTERRUPT);
+}
+
+/* Let irq through; a slave line also opens the cascade. Interrupts off. */
+void pic_unmask(unsigned irq)
+{
+    if (irq >= IRQ_COUNT)
+        return;
+    if (irq >= 8) {
+        port_write_byte(SLAVE_DATA, port_read_byte(SLAVE_DATA) & (uint8_t)~(1u << (irq - 8)));
+        irq = SLAVE_CASCADE_IRQ;
+    }
+    port_write_byte(MASTER_DATA, port_read_byte(MASTER_DATA) & (uint8_t)~(1u << irq));
+}
+
+/* Block irq (the cascade stays open). Interrupts off. */
+void pic_mask(unsigned irq)
+{
+    if (irq >= IRQ_COUNT)
+        return;
+    if (irq >= 8)
+        port_write_byte(SLAVE_DATA, port_read_byte(SLAVE_DATA) | (uint8_t)(1u << (irq - 8)));
+    else
+        port_write_byte(MASTER_DATA, port_read_byte(MASTER_DATA) | (uint8_t)(1u << irq));
+}
+
+/*
+ * Mark irq level-triggered in the PIIX edge/level control registers (ports
+ * 0x4d0/0x4d1), as a shared PCI INTx line must be. The timer, keyboard,
+ * cascade, RTC and FPU lines (0, 1, 2, 8, 13) stay edge-triggered. Returns
+ * true when the bit had to be set (the firmware had not). Boot only.
+ */
+bool pic_set_level_triggered(unsigned irq)
+{
+    if (irq >= IRQ_COUNT || irq <= 2 || irq == 8 || irq == 13)
+        return false;
+    uint16_t port = irq < 8 ? ELCR_MASTER : ELCR_SLAVE;
+    uint8_t bit = (uint8_t)(1u << (irq & 7));
+    uint8_t value = port_read_byte(port);
+    if (value & bit)
+        return false;
+    port_write_byte(port, value | bit);
     return true;
 }

@@ -89,6 +89,20 @@ static inline uint8_t port_read_byte(uint16_t port)
     return value;
 }
 
+static inline uint16_t port_read_word(uint16_t port)
+{
+    uint16_t value;
+    __asm__ volatile("inw %1, %0" : "=a"(value) : "Nd"(port) : "memory");
+    return value;
+}
+
+static inline uint32_t port_read_long(uint16_t port)
+{
+    uint32_t value;
+    __asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port) : "memory");
+    return value;
+}
+
 /* ------------------------------------------------------ CPU registers */
 
 static inline uint64_t read_cr2(void)
@@ -219,8 +233,49 @@ void x86_interrupt_dispatch(struct interrupt_frame *frame);
 #define IRQ_TIMER 0
 #define IRQ_SERIAL 4
 void pic_initialize(void);
-/* True when the IRQ is real (not spurious); sends the end-of-interrupt. */
-bool pic_acknowledge(unsigned irq);
+/*
+ * True when the IRQ is real (a spurious IRQ7/IRQ15 is not); a real one then
+ * needs pic_end_of_interrupt(), after its device was acknowledged when the
+ * line is level-triggered.
+ */
+bool pic_irq_is_real(unsigned irq);
+void pic_end_of_interrupt(unsigned irq);
+/* Unmask / mask irq (the cascade line follows for the slave's). Interrupts off. */
+void pic_unmask(unsigned irq);
+void pic_mask(unsigned irq);
+/* Make irq level-triggered in the ELCR (PCI INTx lines); true when it was edge-triggered. */
+bool pic_set_level_triggered(unsigned irq);
+
+/* pci.c: PCI configuration mechanism #1 and enumeration. Boot only unless noted. */
+struct pci_function {
+    uint8_t bus, device, function;
+    uint16_t vendor_id, device_id;
+    uint16_t subsystem_id;
+    uint8_t class_code, subclass;
+    uint8_t interrupt_line;  /* config 0x3C as the firmware routed it; 0xff = none */
+};
+uint32_t pci_config_read_long(uint8_t bus, uint8_t device, uint8_t function, uint8_t offset);
+uint16_t pci_config_read_word(uint8_t bus, uint8_t device, uint8_t function, uint8_t offset);
+uint8_t pci_config_read_byte(uint8_t bus, uint8_t device, uint8_t function, uint8_t offset);
+void pci_config_write_long(uint8_t bus, uint8_t device, uint8_t function, uint8_t offset,
+                           uint32_t value);
+void pci_config_write_word(uint8_t bus, uint8_t device, uint8_t function, uint8_t offset,
+                           uint16_t value);
+/* Call found(function) for every function on bus 0 and the buses behind its bridges. */
+void pci_enumerate(void (*found)(const struct pci_function *function));
+/*
+ * BAR index of function: *base receives the I/O port base, *size the
+ * decoded size. Returns false when the BAR is absent or not an I/O BAR.
+ */
+bool pci_io_bar(const struct pci_function *function, unsigned index, uint16_t *base,
+                uint16_t *size);
+/* Set the command register's I/O space and bus master bits. */
+void pci_enable_io_and_bus_master(const struct pci_function *function);
+
+/* virtio_pci.c: find the legacy virtio-pci devices (after pic_initialize). */
+void virtio_pci_initialize(void);
+/* Ack every virtio device on irq and run the handlers whose ISR was set; true when one was. */
+bool virtio_pci_handle_interrupt(unsigned irq);
 
 /* clock.c: TSC calibration and the PIT one-shot timer. */
 void clock_initialize(void);

@@ -12,6 +12,7 @@
 #include "procfs/procfs.h"
 #include "tmpfs/tmpfs.h"
 #include "tty/tty.h"
+#include "virtio_net/virtio_net.h"
 
 static int (*const builtin_registrations[])(void) = {
     tmpfs_service_register,
@@ -20,6 +21,7 @@ static int (*const builtin_registrations[])(void) = {
     initramfs_service_register,
     tty_service_register,
     /* Ethernet drivers register here, before the stack that finds them. */
+    virtio_net_service_register,
     network_service_register,
 };
 

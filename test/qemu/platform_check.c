@@ -10,13 +10,16 @@
  * core_fault() records it and switches back), and backtraces of corrupt
  * chains; then user mode (platform_check_user.S): SYSCALL arguments and
  * results, the SYSRET and IRET returns, FS base and FPU state across
- * context switches, user faults, and a timer interrupt taken in user mode.
+ * context switches, user faults, and a timer interrupt taken in user mode;
+ * then the virtio transport (platform_check_virtio.c).
  * Prints "platform-check summary: N passed, M failed" and powers off with
  * the failure count.
  */
 #include <rk/errno.h>
 #include <rk/platform.h>
 #include <rk/string.h>
+
+#include "platform_check.h"
 
 #define EXPECTED_COMMAND_LINE "console=ttyS0 rk.platform-check=1"
 #define INITRD_MAGIC "RKINITRD"
@@ -29,13 +32,13 @@
 static unsigned checks_passed, checks_failed;
 
 /* Write a string to the console. */
-static void print(const char *text)
+void print(const char *text)
 {
     platform_console_write(text, strlen(text));
 }
 
 /* Write an unsigned number in decimal. */
-static void print_number(uint64_t value)
+void print_number(uint64_t value)
 {
     char text[21];
     unsigned position = sizeof(text) - 1;
@@ -48,7 +51,7 @@ static void print_number(uint64_t value)
 }
 
 /* Count one check; print the failing expression and line. */
-static void check(bool condition, const char *expression, int line)
+void check(bool condition, const char *expression, int line)
 {
     if (condition) {
         checks_passed++;
@@ -61,7 +64,6 @@ static void check(bool condition, const char *expression, int line)
     print(expression);
     print("\n");
 }
-#define CHECK(condition) check((condition), #condition, __LINE__)
 
 /* ------------------------------------------------- upcalls (the "Core") */
 
@@ -990,6 +992,7 @@ _Noreturn void kernel_main(const struct boot_info *info)
     check_faults();
     check_backtraces();
     check_user_mode();
+    check_virtio();
     char buffer[4];
     CHECK(platform_console_read(buffer, sizeof(buffer)) == 0);
     print("platform-check summary: ");

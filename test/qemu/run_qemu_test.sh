@@ -23,10 +23,14 @@
 #             KERNEL is platform_check.elf, booted with a generated initrd;
 #             QEMU exits 1 and it prints "platform-check summary: N passed,
 #             0 failed" with N > 0.
+#   platform-check-virtio
+#             platform-check with two virtio-net-pci NICs on QEMU user
+#             networking (one shared INTx line): also the boot line naming
+#             a device, and each NIC's ARP exchange with 10.0.2.2.
 set -u
 
 if [ $# -ne 3 ]; then
-  echo "usage: $0 selftest|boot|crash|stack-overflow|initrd-tree|platform-check QEMU KERNEL" >&2
+  echo "usage: $0 selftest|boot|crash|stack-overflow|initrd-tree|platform-check[-virtio] QEMU KERNEL" >&2
   exit 2
 fi
 case_name=$1
@@ -41,6 +45,7 @@ case $case_name in
   initrd-tree) append="console=ttyS0 rk.test=tree"; expected_status=1 ;;
   stack-overflow) append="console=ttyS0 rk.crash=stack-overflow"; expected_status=141 ;;
   platform-check) append="console=ttyS0 rk.platform-check=1"; expected_status=1 ;;
+  platform-check-virtio) append="console=ttyS0 rk.platform-check=1"; expected_status=1 ;;
   *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
 
@@ -49,7 +54,13 @@ log=$(mktemp)
 initrd=$(mktemp)
 trap 'rm -f "$raw_log" "$log" "$initrd"' EXIT
 initrd_arguments=()
-if [ "$case_name" = platform-check ]; then
+network_arguments=(-nic none)
+if [ "$case_name" = platform-check-virtio ]; then
+  # Two NICs: the firmware routes both to one INTx line (shared-line dispatch).
+  network_arguments=(-netdev user,id=n0 -device virtio-net-pci,netdev=n0
+                     -netdev user,id=n1 -device virtio-net-pci,netdev=n1)
+fi
+if [ "$case_name" = platform-check ] || [ "$case_name" = platform-check-virtio ]; then
   # 5000 bytes starting with RKINITRD, as platform_check.c expects.
   { printf 'RKINITRD'; head -c 4992 /dev/zero; } >"$initrd"
   initrd_arguments=(-initrd "$initrd")
@@ -74,7 +85,7 @@ if [ -n "${RK_QEMU_CPU:-}" ]; then
   cpu_arguments=(-cpu "$RK_QEMU_CPU")
 fi
 timeout "$timeout_seconds" "$qemu" -machine pc,accel=tcg "${cpu_arguments[@]}" -m 256M -nographic -no-reboot \
-  -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+  "${network_arguments[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
   -kernel "$kernel" "${initrd_arguments[@]}" -append "$append" </dev/null >"$raw_log" 2>&1
 status=$?
 # Drop carriage returns and the firmware's terminal escape sequences.
@@ -96,9 +107,9 @@ elif [ "$status" -ne "$expected_status" ]; then
 fi
 
 case $case_name in
-  selftest | platform-check)
+  selftest | platform-check | platform-check-virtio)
     prefix=selftest
-    [ "$case_name" = platform-check ] && prefix=platform-check
+    [ "$case_name" != selftest ] && prefix=platform-check
     summary=$(grep -E "^$prefix summary: [0-9]+ passed, [0-9]+ failed\$" "$log" | tail -n 1)
     if [ -z "$summary" ]; then
       fail "no '$prefix summary: N passed, M failed' line"
@@ -107,6 +118,13 @@ case $case_name in
       failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) failed$/\1/')
       [ "$passed" -gt 0 ] || fail "no check passed: $summary"
       [ "$failed" -eq 0 ] || fail "checks failed: $summary"
+    fi
+    if [ "$case_name" = platform-check-virtio ]; then
+      grep -qE '^virtio: 0000:00:[0-9a-f]{2}\.0 network, irq [0-9]+' "$log" ||
+        fail "no boot line 'virtio: 0000:00:DD.0 network, irq N'"
+      exchanges=$(grep -cE '^platform-check virtio: network device, .* [1-9][0-9]* interrupts, ARP reply from 10\.0\.2\.2 at ([0-9a-f]{2}:){5}[0-9a-f]{2}$' "$log")
+      [ "$exchanges" -eq 2 ] ||
+        fail "$exchanges of the 2 NICs reported an ARP reply from 10.0.2.2 after interrupts"
     fi
     ;;
   boot)

@@ -65,6 +65,7 @@ int network_start(void)
     struct thread *thread = thread_create("network", network_thread_main, NULL);
     if (!thread)
         return -ENOMEM;
+    thread->service_daemon = true;
     thread_detach(thread);
     network_thread = thread;
     return 0;

@@ -16,6 +16,7 @@ static const struct syscall_family *const syscall_families[] = {
     &syscall_family_process,
     &syscall_family_signal,
     &syscall_family_system,
+    &syscall_family_network,
 };
 
 /* number -> entry, filled from the families by syscall_table_build(). */

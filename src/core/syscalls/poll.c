@@ -8,6 +8,7 @@
  * not restart after a handler ran (-ERESTARTNOHAND), and select writes the
  * time left back into its timeval.
  */
+#include <rk/epoll.h>
 #include <rk/heap.h>
 #include <rk/poll.h>
 #include <rk/signal.h>
@@ -26,7 +27,7 @@ struct user_pollfd {
 };
 
 /* The readiness mask of file (through its owner's gate), or POLLNVAL for an O_PATH description. */
-static unsigned file_poll_mask(struct file *file)
+unsigned file_poll_mask(struct file *file)
 {
     if (file->flags & O_PATH)
         return POLLNVAL;

@@ -71,6 +71,9 @@ static long transfer(int fd, struct io_segment *segments, size_t count, const in
         } else {
             result = file_transfer(file, &cursor, &file->offset, write);
         }
+        /* A socket's -EPIPE raises SIGPIPE as send(2) without MSG_NOSIGNAL (pipes raise their own). */
+        if (write && result == -EPIPE && file->ops->socket)
+            process_note_broken_pipe(process_current());
         /*
          * A fault's partial count is the file's decision: a regular file
          * or /dev/zero reports what moved, a pipe or a tty drops a chunk

@@ -91,6 +91,7 @@ extern const struct syscall_family syscall_family_exec;     /* exec/: execve */
 extern const struct syscall_family syscall_family_process;  /* fork, clone, wait, ids, futex... */
 extern const struct syscall_family syscall_family_signal;   /* rt_sig*, kill... */
 extern const struct syscall_family syscall_family_system;   /* time, poll, uname, reboot... */
+extern const struct syscall_family syscall_family_network;  /* sockets, epoll */
 
 /* Handlers of every family (one syscall family per file). */
 long sys_read(const uint64_t arguments[6]);

@@ -393,6 +393,13 @@ int chardev_open(struct path_entry *entry, unsigned flags, struct file **result)
 /* True when file was made by chardev_open() (its ops are this file's). */
 bool chardev_file_is_device(const struct file *file) { return file->ops == &chardev_file_ops; }
 
+/* False for a device whose driver has no poll of its own (chardev_stub_poll: epoll's EPERM). */
+bool chardev_file_pollable(const struct file *file)
+{
+    const struct chardev_open *open = file->private;
+    return !chardev_file_is_device(file) || (open && open->ops->poll != chardev_stub_poll);
+}
+
 /*
  * lseek(2) of a device description (Core code, outside any gate): whence
  * beyond SEEK_HOLE is -EINVAL, a stream handle -ESPIPE, a gone range

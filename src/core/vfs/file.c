@@ -2,6 +2,7 @@
  * file.c — open file descriptions: allocation, references, release, and
  * the stubs for unused file operations.
  */
+#include <rk/epoll.h>
 #include <rk/errno.h>
 #include <rk/file.h>
 #include <rk/gate.h>
@@ -44,6 +45,7 @@ void file_put(struct file *file)
                                           __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
     if (references != 1)
         return;
+    epoll_file_released(file);   /* Linux's eventpoll_release: out of every epoll set */
     if (file->service)
         GATE_CALL_VOID(file->service, file->ops->release(file));
     else

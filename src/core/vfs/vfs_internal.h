@@ -52,6 +52,8 @@ int chardev_open(struct path_entry *entry, unsigned flags, struct file **result)
 
 /* True when file was opened through a character device driver by chardev_open(). */
 bool chardev_file_is_device(const struct file *file);
+/* False for a device opened through a driver without a poll (Linux's file_can_poll()). */
+bool chardev_file_pollable(const struct file *file);
 
 /*
  * lseek(2) of such a file: -EINVAL for whence beyond SEEK_HOLE, -ESPIPE

@@ -37,6 +37,8 @@ static const struct network_stack_ops network_ops = {
 /* Service start: lwIP and its interfaces. */
 static int network_service_start(struct service *service)
 {
+    inet_sockets_reset();
+    unix_sockets_start();
     return network_stack_start();
 }
 

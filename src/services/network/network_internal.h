@@ -16,7 +16,9 @@
 #ifndef NETWORK_INTERNAL_H
 #define NETWORK_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <rk/services.h>
 
 struct file;
@@ -31,17 +33,36 @@ void network_stack_stop(void);
 void network_stack_process_packets(void);
 /* stack: /proc/net/dev and /proc/net/route. Full length or -errno. */
 long network_stack_render_table(enum network_table table, char *buffer, size_t size);
+/*
+ * stack: ask for a process_packets run soon (network_request_processing).
+ * The inet part calls it after every lwIP output: loopback packets (to
+ * 127.0.0.1 or the host's own address) are delivered by that run, and the
+ * TCP timer is armed by it. Any service context; never sleeps.
+ */
+void network_stack_kick(void);
+/*
+ * stack: the SIOC* interface ioctls (SIOCGIFCONF, SIOCGIFFLAGS, SIOCSIFADDR,
+ * SIOCADDRT...) for a socket file's ioctl; argument is the user pointer.
+ * Returns 0 or -errno as Linux (-ENODEV unknown interface, -EFAULT bad
+ * pointer, -EINVAL bad address family), -ENOTTY when command is not an
+ * interface ioctl (the caller goes on with its own).
+ */
+long network_stack_interface_ioctl(unsigned command, uintptr_t argument);
 
 /* inet: new TCP / UDP sockets (rk/services.h create_*). */
 int inet_tcp_socket_create(struct file **out);
 int inet_udp_socket_create(struct file **out);
 /* inet: /proc/net/tcp and /proc/net/udp. */
 long inet_render_table(enum network_table table, char *buffer, size_t size);
+/* inet: socket numbering starts again (service start). */
+void inet_sockets_reset(void);
 
 /* unix: a new AF_UNIX socket of type (SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET). */
 int unix_socket_create(int type, struct file **out);
 /* unix: forget every socket and name (service stop). */
 void unix_sockets_reset(void);
+/* unix: empty tables, whatever a previous boot left in them (service start). */
+void unix_sockets_start(void);
 /* unix: /proc/net/unix. */
 long unix_render_table(char *buffer, size_t size);
 

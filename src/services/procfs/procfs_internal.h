@@ -66,6 +66,7 @@ enum procfs_kind {
     PROCFS_PROCESS_LINK,        /* /proc/PID/cwd, exe (entry) */
     PROCFS_FD_DIRECTORY,        /* /proc/PID/fd (entry) */
     PROCFS_FD_LINK,             /* /proc/PID/fd/N */
+    PROCFS_NET_DIRECTORY,       /* /proc/net (its files are PROCFS_SYSTEM_FILE) */
 };
 
 /* Render a file's contents for pid (0 for system files). Returns 0 or -errno. */
@@ -158,6 +159,7 @@ extern const struct vnode_ops procfs_process_file_ops;
 extern const struct vnode_ops procfs_process_link_ops;
 extern const struct vnode_ops procfs_fd_directory_ops;
 extern const struct vnode_ops procfs_fd_link_ops;
+extern const struct vnode_ops procfs_net_directory_ops;   /* procfs_net.c */
 
 /*
  * The node for pid's directory with one reference: -ENOENT when no such

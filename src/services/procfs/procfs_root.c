@@ -28,6 +28,7 @@ static const struct procfs_entry procfs_root_entries[] = {
     SYSTEM_FILE("loadavg", procfs_render_loadavg, -EIO),
     SYSTEM_FILE("meminfo", procfs_render_meminfo, -EIO),
     SYSTEM_FILE("mounts", procfs_render_mounts, -EINVAL),
+    { "net", PROCFS_NET_DIRECTORY, S_IFDIR | 0555, NULL, NULL, 0 },
     SYSTEM_FILE("stat", procfs_render_stat, -EIO),
     SYSTEM_FILE("uptime", procfs_render_uptime, -EIO),
     SYSTEM_FILE("version", procfs_render_version, -EIO),
@@ -51,8 +52,9 @@ static int procfs_root_lookup(struct vnode *directory, const char *name, size_t 
         const struct procfs_entry *entry = &procfs_root_entries[index];
         if (!procfs_name_equals(name, length, entry->name))
             continue;
-        const struct vnode_ops *ops =
-            entry->kind == PROCFS_SELF ? &procfs_self_ops : &procfs_system_file_ops;
+        const struct vnode_ops *ops = entry->kind == PROCFS_SELF            ? &procfs_self_ops
+                                      : entry->kind == PROCFS_NET_DIRECTORY ? &procfs_net_directory_ops
+                                                                            : &procfs_system_file_ops;
         struct procfs_node *node = procfs_node_create(directory->superblock, ops, entry->kind,
                                                       entry->mode,
                                                       procfs_root_entry_inode(index), 0);

@@ -67,6 +67,8 @@ struct thread {
     uintptr_t robust_list;          /* set_robust_list head */
     size_t robust_list_length;
     bool exiting;                   /* process_exit_*: on its way out (must not be woken into user mode) */
+    bool service_daemon;            /* a Core service thread (network): its blocking waits are not counted
+                                       as "blocked for ever" by sched_run_until_idle or the idle loop */
 
     int exit_code;
     bool detached;                  /* freed by the reaper instead of thread_join() */

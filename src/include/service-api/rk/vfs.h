@@ -391,4 +391,27 @@ int vfs_kernel_link(const char *existing_path, const char *new_path);
 /* Set the permission bits and the modification time of path. */
 int vfs_kernel_set_attributes(const char *path, uint32_t mode, int64_t modify_seconds);
 
+/* ------------------------------------ AF_UNIX socket nodes (Core) */
+
+/*
+ * bind(2) of an AF_UNIX pathname (Linux's unix_bind_bsd): path is
+ * resolved relative to the running process's cwd and root (a kernel
+ * thread without a process: the namespace root), and a socket node
+ * (S_IFSOCK, 0777 & ~umask) is made there. Returns 0 and *node (one
+ * reference for the caller), -EADDRINUSE when the name exists (also "."
+ * or "..", or a trailing slash on an existing name), -ENOENT, -ENOTDIR,
+ * -ENAMETOOLONG, -ELOOP, -EACCES, -EROFS from resolution and creation.
+ * node NULL: check only (the same errors, nothing is made).
+ */
+int vfs_socket_bind(const char *path, struct vnode **node);
+/*
+ * connect(2)/sendto(2) to an AF_UNIX pathname (unix_find_bsd): resolve
+ * path (final symlinks followed) as above. Returns 0 and *node (a
+ * referenced socket node), -ECONNREFUSED when the node is not a socket,
+ * -EACCES when the caller may not write to it, or resolution's error
+ * (-ENOENT, -ENOTDIR...). Which socket is bound there is the caller's
+ * business (compare node->superblock and node->inode_number).
+ */
+int vfs_socket_lookup(const char *path, struct vnode **node);
+
 #endif /* RK_VFS_H */
