@@ -234,23 +234,170 @@ static void symlinks_point_into_proc_self(void **state)
     }
 }
 
-static void the_tree_is_fixed(void **state)
+static void lookup_misses_and_nodes_are_not_directories(void **state)
 {
     struct vnode *node = NULL;
     assert_int_equal(root->ops->lookup(root, "sda", 3, &node), -ENOENT);
     assert_int_equal(root->ops->lookup(root, "nul", 3, &node), -ENOENT);
     assert_int_equal(root->ops->lookup(root, "nulll", 5, &node), -ENOENT);
-    assert_int_equal(root->ops->create(root, "new", 3, S_IFREG | 0644, 0, &node), -EPERM);
-    assert_int_equal(root->ops->mkdir(root, "dir", 3, 0755, &node), -EPERM);
-    assert_int_equal(root->ops->symlink(root, "link", 4, "/x", &node), -EPERM);
-    assert_int_equal(root->ops->unlink(root, "null", 4), -EPERM);
-    assert_int_equal(root->ops->rmdir(root, "null", 4), -EPERM);
-    assert_int_equal(root->ops->rename(root, "null", 4, root, "void", 4, 0), -EPERM);
     struct vnode *null = lookup("null");
     assert_int_equal(null->ops->lookup(null, "x", 1, &node), -ENOTDIR);
     char buffer[4];
     assert_int_equal(read_at(root, buffer, sizeof buffer, 0), -EISDIR);
     vnode_put(null);
+}
+
+/* --------------------------------------------------------- user nodes */
+
+static void user_nodes_are_created_looked_up_and_removed(void **state)
+{
+    struct heap_statistics before, after;
+    heap_get_statistics(&before);
+    struct vnode *file = NULL, *directory = NULL, *link = NULL, *socket = NULL, *node = NULL;
+    assert_int_equal(root->ops->create(root, "log", 3, S_IFSOCK | 0755, 0, &socket), 0);
+    assert_int_equal(socket->type, S_IFSOCK);
+    assert_int_equal(root->ops->create(root, "log", 3, S_IFSOCK | 0755, 0, &node), -EEXIST);
+    assert_int_equal(root->ops->create(root, "null", 4, S_IFREG | 0644, 0, &node), -EEXIST);
+    assert_int_equal(root->ops->create(root, "d", 1, S_IFDIR | 0755, 0, &node), -EPERM);
+    assert_int_equal(root->ops->mkdir(root, "shm", 3, 01777, &directory), 0);
+    assert_int_equal(directory->ops->create(directory, "f", 1, S_IFREG | 0600, 0, &file), 0);
+    assert_int_equal(root->ops->symlink(root, "ptmx", 4, "pts/ptmx", &link), 0);
+    char target[16];
+    assert_int_equal(link->ops->readlink(link, target, sizeof target), 8);
+    assert_memory_equal(target, "pts/ptmx", 8);
+    /* Lookup gives the same node: a bound socket is found again by connect. */
+    assert_int_equal(root->ops->lookup(root, "log", 3, &node), 0);
+    assert_ptr_equal(node, socket);
+    vnode_put(node);
+    struct vnode_attributes attributes;
+    assert_int_equal(directory->ops->getattr(directory, &attributes), 0);
+    assert_int_equal(attributes.mode, S_IFDIR | 01777);
+    assert_int_equal(attributes.link_count, 2);
+    /* File data, a gap, truncation. */
+    assert_int_equal(write_at(file, "abc", 3, 0), 3);
+    assert_int_equal(write_at(file, "z", 1, 6), 1);
+    char buffer[8];
+    assert_int_equal(read_at(file, buffer, sizeof buffer, 0), 7);
+    assert_memory_equal(buffer, "abc\0\0\0z", 7);
+    attributes.size = 1;
+    assert_int_equal(file->ops->setattr(file, &attributes, VNODE_SET_SIZE), 0);
+    attributes.size = 4;
+    assert_int_equal(file->ops->setattr(file, &attributes, VNODE_SET_SIZE), 0);
+    assert_int_equal(read_at(file, buffer, sizeof buffer, 0), 4);
+    assert_memory_equal(buffer, "a\0\0\0", 4);
+    attributes.size = DEVFS_FILE_MAX + 1;
+    assert_int_equal(file->ops->setattr(file, &attributes, VNODE_SET_SIZE), -ENOSPC);
+    assert_int_equal(write_at(file, "x", 1, DEVFS_FILE_MAX), -ENOSPC);
+    /* Removal. */
+    assert_int_equal(root->ops->rmdir(root, "shm", 3), -ENOTEMPTY);
+    assert_int_equal(root->ops->unlink(root, "shm", 3), -EISDIR);
+    assert_int_equal(root->ops->rmdir(root, "log", 3), -ENOTDIR);
+    assert_int_equal(directory->ops->unlink(directory, "f", 1), 0);
+    /* The unlinked file lives on while referenced. */
+    assert_int_equal(read_at(file, buffer, sizeof buffer, 0), 4);
+    assert_int_equal(file->ops->getattr(file, &attributes), 0);
+    assert_int_equal(attributes.link_count, 0);
+    assert_int_equal(root->ops->rmdir(root, "shm", 3), 0);
+    assert_int_equal(directory->ops->create(directory, "g", 1, S_IFREG, 0, &node), -ENOENT);
+    assert_int_equal(root->ops->unlink(root, "log", 3), 0);
+    assert_int_equal(root->ops->unlink(root, "ptmx", 4), 0);
+    assert_int_equal(root->ops->unlink(root, "ptmx", 4), -ENOENT);
+    assert_int_equal(root->ops->lookup(root, "log", 3, &node), -ENOENT);
+    vnode_put(file);
+    vnode_put(directory);
+    vnode_put(link);
+    vnode_put(socket);
+    heap_get_statistics(&after);
+    assert_int_equal(after.bytes_in_use, before.bytes_in_use);
+}
+
+static void a_named_user_node_outlives_its_references(void **state)
+{
+    struct vnode *node = NULL, *again = NULL;
+    assert_int_equal(root->ops->create(root, "kept", 4, S_IFREG | 0644, 0, &node), 0);
+    assert_int_equal(write_at(node, "data", 4, 0), 4);
+    uint64_t inode_number = node->inode_number;
+    vnode_put(node);
+    assert_int_equal(root->ops->lookup(root, "kept", 4, &again), 0);
+    assert_int_equal(again->inode_number, inode_number);
+    char buffer[8];
+    assert_int_equal(read_at(again, buffer, sizeof buffer, 0), 4);
+    vnode_put(again);
+    /* Unmount (teardown) frees it. */
+}
+
+static void unmount_detaches_a_referenced_user_node(void **state)
+{
+    struct vnode *node = NULL;
+    assert_int_equal(root->ops->mkdir(root, "held", 4, 0755, &node), 0);
+    vnode_put(root);
+    const struct filesystem_ops *ops = devfs->ops;
+    ops->unmount(superblock);
+    struct vnode_attributes attributes;
+    assert_int_equal(node->ops->getattr(node, &attributes), -EIO);
+    struct vnode *child = NULL;
+    assert_int_equal(node->ops->lookup(node, "x", 1, &child), -EIO);
+    vnode_put(node);                        /* frees it */
+    /* Mount again for the teardown. */
+    assert_int_equal(ops->mount(superblock, ""), 0);
+    root = superblock->root;
+}
+
+static void a_builtin_entry_can_be_unlinked_but_not_renamed(void **state)
+{
+    struct vnode *null = lookup("null");
+    assert_int_equal(root->ops->rename(root, "null", 4, root, "void", 4, 0), -EPERM);
+    assert_int_equal(root->ops->unlink(root, "null", 4), 0);
+    struct vnode *node = NULL;
+    assert_int_equal(root->ops->lookup(root, "null", 4, &node), -ENOENT);
+    /* The node held keeps its attributes. */
+    struct vnode_attributes attributes;
+    assert_int_equal(null->ops->getattr(null, &attributes), 0);
+    assert_int_equal(attributes.device, device_number(1, 3));
+    vnode_put(null);
+    /* The name is free for a user node; readdir no longer shows the entry. */
+    assert_int_equal(root->ops->create(root, "null", 4, S_IFREG | 0644, 0, &node), 0);
+    assert_int_equal(node->type, S_IFREG);
+    vnode_put(node);
+    assert_int_equal(root->ops->unlink(root, "zero", 4), 0);
+    struct listing listing = { .count = 0 };
+    struct directory_sink sink = { .emit = collect, .context = &listing };
+    uint64_t cookie = 0;
+    assert_int_equal(root->ops->readdir(root, &cookie, &sink), 0);
+    assert_int_equal(listing.count, 15 - 1);
+    assert_int_equal(find_name(&listing, "zero"), -1);
+    assert_int_equal(listing.types[find_name(&listing, "null")], DT_REG);
+}
+
+static void rename_replaces_moves_and_refuses_what_it_must(void **state)
+{
+    struct vnode *a = NULL, *b = NULL, *directory = NULL, *node = NULL;
+    assert_int_equal(root->ops->create(root, "a", 1, S_IFREG | 0644, 0, &a), 0);
+    assert_int_equal(root->ops->create(root, "b", 1, S_IFIFO | 0644, 0, &b), 0);
+    assert_int_equal(root->ops->mkdir(root, "d", 1, 0755, &directory), 0);
+    assert_int_equal(root->ops->rename(root, "a", 1, root, "b", 1, RENAME_NOREPLACE), -EEXIST);
+    assert_int_equal(root->ops->rename(root, "a", 1, root, "b", 1, RENAME_EXCHANGE), -EINVAL);
+    assert_int_equal(root->ops->rename(root, "a", 1, root, "d", 1, 0), -EISDIR);
+    assert_int_equal(root->ops->rename(root, "d", 1, root, "a", 1, 0), -ENOTDIR);
+    assert_int_equal(root->ops->rename(root, "d", 1, directory, "x", 1, 0), -EINVAL);
+    assert_int_equal(root->ops->rename(root, "d", 1, root, "tty", 3, 0), -ENOTDIR);
+    assert_int_equal(root->ops->rename(root, "a", 1, root, "a", 1, 0), 0);
+    assert_int_equal(root->ops->rename(root, "a", 1, root, "b", 1, 0), 0);
+    assert_int_equal(root->ops->lookup(root, "b", 1, &node), 0);
+    assert_ptr_equal(node, a);
+    vnode_put(node);
+    assert_int_equal(root->ops->rename(root, "b", 1, directory, "moved", 5, 0), 0);
+    assert_int_equal(directory->ops->lookup(directory, "moved", 5, &node), 0);
+    assert_ptr_equal(node, a);
+    vnode_put(node);
+    /* Onto a built-in entry: it is unlinked. */
+    assert_int_equal(directory->ops->rename(directory, "moved", 5, root, "console", 7, 0), 0);
+    assert_int_equal(root->ops->lookup(root, "console", 7, &node), 0);
+    assert_ptr_equal(node, a);
+    vnode_put(node);
+    vnode_put(a);
+    vnode_put(b);
+    vnode_put(directory);
 }
 
 static void lookup_shares_one_node_per_entry(void **state)
@@ -641,7 +788,12 @@ int main(void)
         DEVFS_TEST(readdir_resumes_after_a_full_buffer),
         DEVFS_TEST(devices_have_linux_numbers_and_modes),
         DEVFS_TEST(symlinks_point_into_proc_self),
-        DEVFS_TEST(the_tree_is_fixed),
+        DEVFS_TEST(lookup_misses_and_nodes_are_not_directories),
+        DEVFS_TEST(user_nodes_are_created_looked_up_and_removed),
+        DEVFS_TEST(a_named_user_node_outlives_its_references),
+        DEVFS_TEST(unmount_detaches_a_referenced_user_node),
+        DEVFS_TEST(a_builtin_entry_can_be_unlinked_but_not_renamed),
+        DEVFS_TEST(rename_replaces_moves_and_refuses_what_it_must),
         DEVFS_TEST(lookup_shares_one_node_per_entry),
         DEVFS_TEST(chmod_and_chown_are_kept_and_size_is_refused),
         DEVFS_TEST(every_device_node_has_a_registered_driver),

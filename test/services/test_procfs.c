@@ -410,6 +410,21 @@ static void version_names_linux_and_ringkernel(void **state)
     free(text);
 }
 
+/* /proc/net/tcp6 and udp6 (no IPv6): Linux's header line alone, as netstat expects. */
+static void net_tcp6_and_udp6_hold_the_header_only(void **state)
+{
+    char *text = read_file("net/tcp6");
+    assert_string_equal(text, "  sl  local_address                         remote_address"
+                              "                        st tx_queue rx_queue tr tm->when retrnsmt"
+                              "   uid  timeout inode\n");
+    free(text);
+    text = read_file("net/udp6");
+    assert_string_equal(text, "  sl  local_address                         remote_address"
+                              "                        st tx_queue rx_queue tr tm->when retrnsmt"
+                              "   uid  timeout inode ref pointer drops\n");
+    free(text);
+}
+
 static void filesystems_lists_registered_filesystems(void **state)
 {
     char *text = read_file("filesystems");
@@ -794,6 +809,7 @@ int main(void)
         PROCFS_TEST(uptime_follows_the_clock),
         PROCFS_TEST(loadavg_counts_processes),
         PROCFS_TEST(version_names_linux_and_ringkernel),
+        PROCFS_TEST(net_tcp6_and_udp6_hold_the_header_only),
         PROCFS_TEST(filesystems_lists_registered_filesystems),
         PROCFS_TEST(mounts_lists_the_boot_mounts),
         PROCFS_TEST(cmdline_cpuinfo_and_stat),

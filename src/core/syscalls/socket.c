@@ -59,6 +59,16 @@ bool socket_descriptor_available(void)
     return false;
 }
 
+bool socket_is_record_based(struct file *file)
+{
+    int type = 0, protocol = 0;
+    if (file->service)
+        GATE_CALL_VOID(file->service, file->ops->socket->get_type(file, &type, &protocol));
+    else
+        file->ops->socket->get_type(file, &type, &protocol);
+    return type == SOCK_DGRAM || type == SOCK_SEQPACKET;
+}
+
 long socket_check_count(struct file *file, long count, size_t requested, const char *operation)
 {
     if (count > 0 && (size_t)count > requested) {

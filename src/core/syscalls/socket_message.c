@@ -159,6 +159,13 @@ static long socket_receive(struct file *file, struct io_cursor *data, struct soc
     };
     size_t requested = io_remaining(data);
     long result = SOCKET_CALL(file, receive, &message, flags);
+    /*
+     * recv(MSG_TRUNC) on a datagram or seqpacket socket returns the real
+     * length of the record, larger than the buffer (Linux); the bound is a
+     * record's largest size, far above any socket's buffer.
+     */
+    if ((flags & MSG_TRUNC) && socket_is_record_based(file))
+        requested = SOCKET_RECORD_MAX;
     result = socket_check_count(file, result, requested, "receive");
     unsigned rights_count = message.rights_count;
     if (rights_count > SOCKET_RIGHTS_MAX) {

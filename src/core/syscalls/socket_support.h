@@ -52,6 +52,10 @@ bool socket_descriptor_available(void);
  * requested bytes: larger counts become -EIO (one klog line naming
  * operation); errors and valid counts pass unchanged.
  */
+/* Most bytes one record (datagram, seqpacket message) may claim with MSG_TRUNC. */
+#define SOCKET_RECORD_MAX (16u << 20)
+/* True when file (a socket) keeps record boundaries: SOCK_DGRAM or SOCK_SEQPACKET. */
+bool socket_is_record_based(struct file *file);
 long socket_check_count(struct file *file, long count, size_t requested, const char *operation);
 
 /*

@@ -1,8 +1,9 @@
 /*
  * devfs.c — the "devtmpfs" filesystem service: a fixed tree of character
  * device nodes with Linux's numbers and modes, and the /dev/fd and
- * /dev/std* symlinks into /proc/self/fd. This file holds the service,
- * mounting, the node cache and the vnode operations. The device nodes
+ * /dev/std* symlinks into /proc/self/fd, plus the nodes users add
+ * (devfs_tree.c: the directories and user nodes). This file holds the
+ * service, mounting, the built-in node cache and their vnode operations. The device nodes
  * carry attributes only: the service also registers, from its start hook,
  * the character device drivers for those numbers (devfs_devices.c,
  * devfs_kmsg.c), which any node with the number reaches (rk/chardev.h).
@@ -40,7 +41,6 @@ const struct devfs_entry devfs_entries[DEVFS_ENTRY_COUNT] = {
     SYMLINK("stderr", "/proc/self/fd/2"),
 };
 
-static const struct vnode_ops devfs_directory_ops;
 static const struct vnode_ops devfs_device_vnode_ops;
 static const struct vnode_ops devfs_symlink_ops;
 
@@ -57,11 +57,8 @@ static const struct vnode_ops *devfs_ops_for(unsigned index)
     return &devfs_device_vnode_ops;
 }
 
-/*
- * The node of entry index in instance with one new reference for the
- * caller: the cached one, or a new one. Returns NULL when memory is out.
- */
-static struct devfs_node *devfs_node_get(struct devfs_instance *instance, unsigned index)
+/* devfs_internal.h: a built-in node with a new reference, cached per entry. */
+struct devfs_node *devfs_node_get(struct devfs_instance *instance, unsigned index)
 {
     struct devfs_node *node = instance->nodes[index];
     if (node) {
@@ -79,10 +76,17 @@ static struct devfs_node *devfs_node_get(struct devfs_instance *instance, unsign
     return node;
 }
 
-/* vnode_ops.release: the last reference is gone; forget and free the node. */
-static void devfs_release(struct vnode *vnode)
+/*
+ * vnode_ops.release: the last reference is gone; forget and free a
+ * built-in node (a user node goes to devfs_user_release).
+ */
+void devfs_release(struct vnode *vnode)
 {
     struct devfs_node *node = devfs_node_of(vnode);
+    if (devfs_is_user(node)) {
+        devfs_user_release(node);
+        return;
+    }
     if (node->instance && node->instance->nodes[node->index] == node)
         node->instance->nodes[node->index] = NULL;
     kfree(node);
@@ -90,13 +94,15 @@ static void devfs_release(struct vnode *vnode)
 
 /* --------------------------------------------------------- attributes */
 
-/* vnode_ops.getattr: type, permissions, owner, device number and times of the entry. */
-static int devfs_getattr(struct vnode *vnode, struct vnode_attributes *attributes)
+/* vnode_ops.getattr: type, permissions, owner, device number and times of the node. */
+int devfs_getattr(struct vnode *vnode, struct vnode_attributes *attributes)
 {
     struct devfs_node *node = devfs_node_of(vnode);
-    const struct devfs_entry *entry = &devfs_entries[node->index];
     if (!node->instance)
         return -EIO;
+    if (devfs_is_user(node))
+        return devfs_user_getattr(node, attributes);
+    const struct devfs_entry *entry = &devfs_entries[node->index];
     const struct devfs_attributes *own = &node->instance->attributes[node->index];
     *attributes = (struct vnode_attributes){
         .inode_number = vnode->inode_number,
@@ -116,16 +122,18 @@ static int devfs_getattr(struct vnode *vnode, struct vnode_attributes *attribute
 }
 
 /*
- * vnode_ops.setattr: chmod, chown and utimes are kept per mount; the tree
- * itself cannot change. A size change is refused as truncate(2) refuses
- * it on a non-regular file (-EISDIR for the directory, else -EINVAL).
+ * vnode_ops.setattr: chmod, chown and utimes of a built-in entry are kept
+ * per mount. A size change is refused as truncate(2) refuses it on a
+ * non-regular file (-EISDIR for the directory, else -EINVAL). User nodes
+ * go to devfs_user_setattr.
  */
-static int devfs_setattr(struct vnode *vnode, const struct vnode_attributes *attributes,
-                         unsigned mask)
+int devfs_setattr(struct vnode *vnode, const struct vnode_attributes *attributes, unsigned mask)
 {
     struct devfs_node *node = devfs_node_of(vnode);
     if (!node->instance)
         return -EIO;
+    if (devfs_is_user(node))
+        return devfs_user_setattr(node, attributes, mask);
     if (mask & VNODE_SET_SIZE)
         return S_ISDIR(vnode->type) ? -EISDIR : -EINVAL;
     struct devfs_attributes *own = &node->instance->attributes[node->index];
@@ -145,53 +153,15 @@ static int devfs_setattr(struct vnode *vnode, const struct vnode_attributes *att
 
 /* ---------------------------------------------------------- directory */
 
-/* vnode_ops.lookup: find name among the fixed entries; -ENOENT when absent. */
-static int devfs_lookup(struct vnode *directory, const char *name, size_t length,
-                        struct vnode **result)
+/* devfs_internal.h: the live built-in root entry called (name, length), or 0. */
+unsigned devfs_builtin_find(const struct devfs_instance *instance, const char *name,
+                            size_t length)
 {
-    struct devfs_node *node = devfs_node_of(directory);
-    if (!node->instance)
-        return -EIO;
     for (unsigned index = 1; index < DEVFS_ENTRY_COUNT; index++) {
         const char *entry_name = devfs_entries[index].name;
-        if (strlen(entry_name) != length || memcmp(entry_name, name, length) != 0)
-            continue;
-        struct devfs_node *child = devfs_node_get(node->instance, index);
-        if (!child)
-            return -ENOMEM;
-        *result = &child->vnode;
-        return 0;
-    }
-    return -ENOENT;
-}
-
-/*
- * vnode_ops.readdir: cookie 0 is ".", 1 is "..", 1 + index is entry index.
- * ".." reports the root's own inode (the Core knows the real parent).
- */
-static int devfs_readdir(struct vnode *directory, uint64_t *cookie, struct directory_sink *sink)
-{
-    while (*cookie < DEVFS_ENTRY_COUNT + 1) {
-        uint64_t position = *cookie;
-        const char *name;
-        uint64_t inode_number;
-        unsigned type;
-        if (position < 2) {
-            name = position == 0 ? "." : "..";
-            inode_number = directory->inode_number;
-            type = DT_DIR;
-        } else {
-            unsigned index = (unsigned)(position - 1);
-            name = devfs_entries[index].name;
-            inode_number = (uint64_t)index + 1;
-            type = mode_to_directory_type(devfs_entries[index].mode);
-        }
-        int result = sink->emit(sink, name, strlen(name), inode_number, type, position + 1);
-        if (result < 0)
-            return result;
-        if (result > 0)
-            return 0;
-        *cookie = position + 1;
+        if (!instance->removed[index] && strlen(entry_name) == length &&
+            memcmp(entry_name, name, length) == 0)
+            return index;
     }
     return 0;
 }
@@ -206,15 +176,6 @@ static long devfs_readlink(struct vnode *link, char *buffer, size_t size)
     memcpy(buffer, target, length < size ? length : size);
     return (long)length;
 }
-
-static const struct vnode_ops devfs_directory_ops = {
-    VNODE_OPS_STUBS,
-    .lookup = devfs_lookup,
-    .readdir = devfs_readdir,
-    .getattr = devfs_getattr,
-    .setattr = devfs_setattr,
-    .release = devfs_release,
-};
 
 static const struct vnode_ops devfs_device_vnode_ops = {
     VNODE_OPS_STUBS,
@@ -238,7 +199,8 @@ static const struct vnode_ops devfs_symlink_ops = {
  * filesystem_ops.mount: a new instance with every entry at its default
  * mode, owned by root, stamped with the current time; the root node goes
  * to the Core with one reference. Options are ignored (Linux's devtmpfs
- * takes size=/mode= that do not apply to a fixed tree).
+ * takes size=/mode=; here the built-in modes are fixed and user files are
+ * limited to DEVFS_FILE_MAX each).
  */
 static int devfs_mount(struct superblock *superblock, const char *options)
 {
@@ -246,6 +208,10 @@ static int devfs_mount(struct superblock *superblock, const char *options)
     if (!instance)
         return -ENOMEM;
     instance->superblock = superblock;
+    list_init(&instance->root_children);
+    list_init(&instance->user_nodes);
+    instance->next_inode_number = DEVFS_ENTRY_COUNT + 1;
+    instance->next_cookie = DEVFS_FIRST_USER_COOKIE;
     struct kernel_time now = time_now();
     for (unsigned index = 0; index < DEVFS_ENTRY_COUNT; index++) {
         instance->attributes[index] = (struct devfs_attributes){
@@ -279,6 +245,7 @@ static void devfs_unmount(struct superblock *superblock)
         if (instance->nodes[index])
             instance->nodes[index]->instance = NULL;
     }
+    devfs_user_unmount(instance);
     superblock->private = NULL;
     kfree(instance);
 }

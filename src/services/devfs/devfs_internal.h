@@ -3,13 +3,20 @@
  * entries, one mounted instance, one node, and the character device
  * drivers devfs registers by number (rk/chardev.h).
  *
- * The tree is fixed: a root directory and the entries of devfs_entries[]
+ * Built-in entries: a root directory and the entries of devfs_entries[]
  * (character device nodes and symlinks). Each mount keeps at most one node
  * per entry: lookup hands out the cached node with a new reference, and
  * the node is freed (and its slot cleared) when its last reference is
  * dropped. The device nodes are plain nodes (attributes only); opening one
  * reaches the driver registered for its number, the same driver a node
- * made with mknod elsewhere reaches.
+ * made with mknod elsewhere reaches. A built-in entry may be unlinked
+ * (Linux lets root remove /dev/null): the mount then marks it removed.
+ *
+ * User nodes (devfs_tree.c): like Linux's devtmpfs, which is a tmpfs,
+ * users may add regular files, directories, symlinks, FIFOs, sockets
+ * (AF_UNIX bind, e.g. syslogd's /dev/log) and device nodes, and remove or
+ * rename them. Each user node has exactly one name (no hard links) and
+ * lives while it is named or referenced, whichever ends last frees it.
  */
 #ifndef DEVFS_INTERNAL_H
 #define DEVFS_INTERNAL_H
@@ -18,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <rk/chardev.h>
+#include <rk/list.h>
 #include <rk/services.h>
 #include <rk/vfs.h>
 
@@ -50,13 +58,39 @@ struct devfs_instance {
     struct superblock *superblock;
     struct devfs_node *nodes[DEVFS_ENTRY_COUNT];           /* live nodes, NULL when none */
     struct devfs_attributes attributes[DEVFS_ENTRY_COUNT];
+    bool removed[DEVFS_ENTRY_COUNT];        /* built-in entries unlinked by a user */
+    struct list_node root_children;         /* user nodes named in the root, by cookie */
+    struct list_node user_nodes;            /* every live user node (devfs_node.instance_link) */
+    uint64_t next_inode_number;             /* of the next user node */
+    uint64_t next_cookie;                   /* readdir position of the next user name */
 };
+
+/* index of a user node (not an entry of devfs_entries). */
+#define DEVFS_USER_INDEX ((unsigned)-1)
+/* First readdir position of user names (after ".", ".." and the built-in entries). */
+#define DEVFS_FIRST_USER_COOKIE ((uint64_t)DEVFS_ENTRY_COUNT + 1)
+/* Largest regular file a user may write in /dev (more: -ENOSPC). */
+#define DEVFS_FILE_MAX ((size_t)16 << 20)
 
 /* One node; instance is NULL once the mount is gone (the node then only frees itself). */
 struct devfs_node {
     struct vnode vnode;
     struct devfs_instance *instance;
-    unsigned index;                         /* into devfs_entries */
+    unsigned index;                         /* into devfs_entries, or DEVFS_USER_INDEX */
+    /* User nodes only. */
+    struct devfs_attributes attributes;
+    struct list_node instance_link;         /* in instance->user_nodes */
+    struct list_node sibling;               /* in the parent's children (while named) */
+    struct list_node children;              /* directories: user nodes named here, by cookie */
+    struct devfs_node *parent;              /* directory holding the name; NULL: the root */
+    bool named;                             /* false once unlinked (freed with the last reference) */
+    uint64_t cookie;                        /* readdir position of the name */
+    uint64_t device;                        /* character and block device nodes */
+    char *name;                             /* name_length bytes, not NUL-terminated */
+    size_t name_length;
+    char *data;                             /* file contents or symlink target */
+    size_t size;
+    size_t capacity;                        /* bytes allocated at data */
 };
 
 /* The node that embeds vnode. */
@@ -64,6 +98,44 @@ static inline struct devfs_node *devfs_node_of(struct vnode *vnode)
 {
     return (struct devfs_node *)((char *)vnode - offsetof(struct devfs_node, vnode));
 }
+
+static inline bool devfs_is_user(const struct devfs_node *node)
+{
+    return node->index == DEVFS_USER_INDEX;
+}
+
+/* ------------------------------------------------------------ devfs.c */
+
+/*
+ * The node of built-in entry index in instance with one new reference for
+ * the caller (the cached one or a new one); NULL when memory is out.
+ */
+struct devfs_node *devfs_node_get(struct devfs_instance *instance, unsigned index);
+/* The index of the live (not removed) built-in root entry named (name, length), or 0. */
+unsigned devfs_builtin_find(const struct devfs_instance *instance, const char *name,
+                            size_t length);
+/* vnode_ops.getattr and setattr of every devfs node, built-in or user. */
+int devfs_getattr(struct vnode *vnode, struct vnode_attributes *attributes);
+int devfs_setattr(struct vnode *vnode, const struct vnode_attributes *attributes, unsigned mask);
+/* vnode_ops.release of every devfs node. */
+void devfs_release(struct vnode *vnode);
+
+/* ------------------------------------------------------- devfs_tree.c */
+
+/* The ops of directories (the root and user ones); the root's built-ins come first. */
+extern const struct vnode_ops devfs_directory_ops;
+/* Fill attributes of user node (getattr); 0. */
+int devfs_user_getattr(struct devfs_node *node, struct vnode_attributes *attributes);
+/* Apply setattr to user node: a size change resizes regular files (-ENOSPC past DEVFS_FILE_MAX). */
+int devfs_user_setattr(struct devfs_node *node, const struct vnode_attributes *attributes,
+                       unsigned mask);
+/* The last reference to user node is gone: free it when it has no name left. */
+void devfs_user_release(struct devfs_node *node);
+/*
+ * Unmount: free every unreferenced user node; referenced ones are detached
+ * (instance NULL) and freed by their release.
+ */
+void devfs_user_unmount(struct devfs_instance *instance);
 
 /*
  * The character device drivers (devfs_devices.c, devfs_kmsg.c), each the

@@ -104,6 +104,7 @@ struct inet_socket {
             bool fin_sent;
             struct inet_segment *receive_head, *receive_tail;
             size_t receive_count;           /* unread bytes */
+            size_t window_credit;           /* bytes opened in lwIP's window ahead of reads (0 or 1) */
             bool nodelay;
             int max_segment;                /* TCP_MAXSEG set by the user, 0: none */
             int keep_idle, keep_interval, keep_count;   /* seconds, seconds, probes */
@@ -142,7 +143,7 @@ static inline struct inet_socket *inet_socket_of(struct file *file) { return fil
 
 /* Readiness or state changed: wake the socket's waiters and every poller. */
 void inet_socket_changed(struct inet_socket *socket);
-/* After lwIP output: ask for a network thread run (it delivers loopback packets). */
+/* After lwIP output: deliver loopback packets now, and ask for a network thread run. */
 void inet_kick(void);
 
 /* Absolute deadline for a wait with timeout_ns (0: none). */

@@ -152,14 +152,16 @@ void inet_socket_changed(struct inet_socket *socket)
 }
 
 /*
- * See inet_internal.h. Loopback packets are delivered by the network
- * thread's next run (not before the caller sleeps or yields): delivering
- * them here, in the caller's thread as Linux's softirq does, made lwIP
- * ping-pong segments without end inside netif_poll when both directions
- * of a connection were busy (seen with two senders over loopback).
+ * See inet_internal.h. Loopback packets are delivered right away, in the
+ * caller's thread, as Linux's softirq does before send() returns: after
+ * send() the data is in the peer's queue, after a loopback connect() the
+ * handshake is done. The network thread's run (the kick) then arms the
+ * TCP timer and does the rest. Callers are socket calls only, never lwIP
+ * callbacks, so lwIP is not re-entered.
  */
 void inet_kick(void)
 {
+    netif_poll_all();
     network_stack_kick();
 }
 

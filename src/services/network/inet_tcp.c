@@ -16,6 +16,8 @@
 #include <rk/string.h>
 #include <rk/vfs.h>
 
+#include "lwip/priv/tcp_priv.h"
+
 #include "inet_internal.h"
 
 /* Largest piece copied from the caller's buffer into lwIP per tcp_write. */
@@ -56,6 +58,26 @@ err_t inet_tcp_received(void *argument, struct tcp_pcb *pcb, struct pbuf *chain,
         socket->tcp.receive_head = segment;
     socket->tcp.receive_tail = segment;
     socket->tcp.receive_count += chain->tot_len;
+    /*
+     * Never let lwIP's receive window reach 0: with both windows of a
+     * connection at 0, lwIP 2.1.3 answers every pure ACK with an ACK
+     * (tcp_receive's "outside the window" test), a storm without end over
+     * loopback. One byte kept open is not announced (silly window
+     * avoidance keeps the announced window at 0), so the peer only sends
+     * its persist probes; the byte is taken back from the next read.
+     */
+    /*
+     * A short segment is acknowledged at once, as Linux's quick-ack mode
+     * does: with a delayed ACK the sender's Nagle would hold its next
+     * small write for a whole delayed-ACK period. Full segments keep
+     * lwIP's every-other-segment ACKs.
+     */
+    if (chain->tot_len < pcb->mss)
+        tcp_ack_now(pcb);
+    if (pcb->rcv_wnd == 0) {
+        tcp_recved(pcb, 1);
+        socket->tcp.window_credit++;
+    }
     inet_socket_changed(socket);
     return ERR_OK;
 }
@@ -431,7 +453,9 @@ long inet_tcp_send(struct file *file, struct socket_message *message, int flags)
 static void inet_tcp_consume(struct inet_socket *socket, size_t count)
 {
     socket->tcp.receive_count -= count;
-    size_t window = count;
+    size_t absorbed = RK_MIN(count, socket->tcp.window_credit);
+    socket->tcp.window_credit -= absorbed;
+    size_t window = count - absorbed;
     while (count) {
         struct inet_segment *segment = socket->tcp.receive_head;
         size_t left = segment->chain->tot_len - segment->offset;

@@ -44,6 +44,7 @@ struct unix_buffer *unix_buffer_create(struct unix_socket *sender, size_t length
         for (unsigned i = 0; i < message->rights_count; i++) {
             buffer->rights[i] = message->rights[i];
             file_get(buffer->rights[i]);
+            unix_inflight_add(buffer->rights[i]);
         }
         buffer->rights_count = message->rights_count;
     }
@@ -74,6 +75,8 @@ void unix_buffer_free(struct unix_buffer *buffer)
     struct unix_socket *sender = buffer->sender;
     struct file **rights = buffer->rights;
     unsigned rights_count = buffer->rights_count;
+    for (unsigned i = 0; i < rights_count; i++)
+        unix_inflight_remove(rights[i]);
     sender->send_charge -= buffer->charge;
     wait_queue_wake_all(&sender->write_waiters);
     poll_notify();
@@ -138,6 +141,8 @@ void unix_rights_deliver(struct unix_buffer *buffer, struct socket_message *mess
         message->result_flags |= MSG_CTRUNC;
     if (peek)
         return;
+    for (unsigned i = 0; i < count; i++)
+        unix_inflight_remove(buffer->rights[i]);
     /* The buffer's references now belong to the message, or to *dropped for the rest. */
     if (given < count) {
         for (unsigned i = given; i < count; i++)

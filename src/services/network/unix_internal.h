@@ -13,6 +13,7 @@
  *   unix_datagram.c  SOCK_DGRAM (and SEQPACKET records): connect, send,
  *                    receive
  *   unix_options.c   getsockopt/setsockopt, getsockname/getpeername
+ *   unix_gc.c        collection of passed sockets only queues refer to
  *
  * Model: every socket has its own receive queue; a send appends a buffer
  * to the receiver's queue and charges it (payload rounded up to 64 bytes
@@ -32,8 +33,8 @@
  * connection) holds one, a connected socket holds one on its peer, and
  * every queued buffer holds one on its sender. File references passed
  * with SCM_RIGHTS are held by the buffer until received or dropped.
- * Known gap: a socket whose own queue holds its file (directly or in a
- * cycle) is never released (Linux has a garbage collector for that).
+ * A socket file reachable only through queues (sent over itself, or in a
+ * cycle of sockets) is found by unix_gc.c's collector, as Linux's.
  */
 #ifndef UNIX_INTERNAL_H
 #define UNIX_INTERNAL_H
@@ -54,7 +55,8 @@
 #define UNIX_RECEIVE_BUFFER_MIN 2304u    /* SOCK_MIN_RCVBUF */
 #define UNIX_BUFFER_OVERHEAD 704u        /* charged per buffer on top of the payload rounded up to 64:
                                             up to 64 bytes cost 768, as Linux's truesize */
-#define UNIX_STREAM_CHUNK_MAX 65536u     /* most payload bytes in one stream buffer */
+#define UNIX_STREAM_CHUNK_MAX 36544u     /* most payload bytes in one stream buffer (Linux's
+                                            SKB_MAX_HEAD(0) + 32 KiB of page fragments) */
 #define UNIX_DATAGRAM_QUEUE_LIMIT 10u    /* max_dgram_qlen */
 #define UNIX_AUTOBIND_NAMES 0x100000u    /* "\0" + 5 hex digits */
 
@@ -120,6 +122,10 @@ struct unix_socket {
     int64_t send_timeout_value[2];
     bool has_peer_credentials;
     struct socket_credentials peer_credentials;  /* SO_PEERCRED */
+
+    unsigned long inflight;          /* references to its file held by queued buffers (SCM_RIGHTS) */
+    unsigned long gc_references;     /* unix_gc: in-flight references from outside the candidates */
+    bool gc_candidate, gc_alive;     /* unix_gc's marks */
 
     uint64_t inode_number;
     uint32_t owner_uid, owner_gid;
@@ -197,6 +203,8 @@ void unix_unbind(struct unix_socket *socket);
 /* Every socket (for /proc/net/unix); socket enters/leaves at alloc/free. */
 void unix_socket_list_add(struct unix_socket *socket);
 void unix_socket_list_remove(struct unix_socket *socket);
+/* The list of every socket (all_link), for unix_gc. */
+struct list_node *unix_socket_list(void);
 /* Drop a name reference. */
 void unix_name_put(struct unix_name *name);
 static inline void unix_name_get(struct unix_name *name) { name->references++; }
@@ -261,6 +269,23 @@ static inline bool unix_writable(const struct unix_socket *socket)
 {
     return socket->state != UNIX_LISTENING && socket->send_charge * 4 <= socket->send_buffer;
 }
+
+/* ---------------------------------------------------------- unix_gc.c */
+
+/* True when file is an AF_UNIX socket of this service. */
+bool unix_file_is_socket(const struct file *file);
+/* A right to file was queued / left its queue: counts a socket file's in-flight references. */
+void unix_inflight_add(struct file *file);
+void unix_inflight_remove(struct file *file);
+/*
+ * Release sockets whose files are referenced only from the queues of
+ * sockets in the same situation (cycles of passed sockets). Runs when a
+ * unix socket is made or released while files are in flight. May re-enter
+ * (file_put): call with no state half-changed.
+ */
+void unix_gc(void);
+/* Forget the in-flight count (unix_sockets_start: a new boot). */
+void unix_gc_reset(void);
 
 /* ------------------------------------------------------ unix_stream.c */
 

@@ -27,6 +27,8 @@ void unix_socket_list_remove(struct unix_socket *socket)
     list_remove(&socket->all_link);
 }
 
+struct list_node *unix_socket_list(void) { return &all_sockets; }
+
 void unix_name_put(struct unix_name *name)
 {
     if (!name || --name->references > 0)
@@ -226,6 +228,7 @@ void unix_sockets_start(void)
     list_init(&all_sockets);
     next_autobind_name = 0;
     unix_inode_numbers_reset();
+    unix_gc_reset();
 }
 
 /* Append formatted text at *used in buffer (size bytes), counting what did not fit too. */

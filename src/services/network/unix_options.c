@@ -11,12 +11,17 @@
 
 #include "unix_internal.h"
 
+/* socket_ops.get_type: the socket's type, protocol 0. */
 void unix_get_type(struct file *file, int *type, int *protocol)
 {
     *type = unix_socket_of(file)->type;
     *protocol = 0;
 }
 
+/*
+ * getsockname/getpeername: the bound name (unnamed AF_UNIX when none);
+ * the peer's, kept after it closed, or -ENOTCONN without a peer.
+ */
 int unix_get_name(struct file *file, struct socket_address *address, bool peer)
 {
     struct unix_socket *socket = unix_socket_of(file);
@@ -94,6 +99,7 @@ static unsigned unix_buffer_size(int value, unsigned minimum)
     return RK_MAX(requested * 2, minimum);
 }
 
+/* setsockopt at SOL_SOCKET: 0, -EINVAL (short), -EDOM (timeval), -ENOPROTOOPT, -EOPNOTSUPP. */
 int unix_set_option(struct file *file, int level, int name, const void *value, unsigned length)
 {
     struct unix_socket *socket = unix_socket_of(file);
@@ -138,6 +144,7 @@ int unix_set_option(struct file *file, int level, int name, const void *value, u
     }
 }
 
+/* getsockopt at SOL_SOCKET: the value cut to *length (updated); -ENOPROTOOPT, -EOPNOTSUPP. */
 int unix_get_option(struct file *file, int level, int name, void *value, unsigned *length)
 {
     struct unix_socket *socket = unix_socket_of(file);

@@ -88,6 +88,7 @@ int unix_socket_create(int type, struct file **out)
     int error = unix_socket_attach_file(socket, O_RDWR, out);
     if (error < 0)
         unix_socket_drop(socket);
+    unix_gc();
     return error;
 }
 
@@ -141,6 +142,7 @@ static void unix_file_release(struct file *file)
         return;
     file->private = NULL;
     unix_socket_drop(socket);
+    unix_gc();
 }
 
 /* file_ops.read: receive with no flags. */

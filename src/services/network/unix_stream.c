@@ -93,6 +93,11 @@ int unix_stream_connect(struct file *file, const struct socket_address *address)
     return 0;
 }
 
+/*
+ * listen(2): a bound, unconnected (or listening) socket starts or keeps
+ * listening with backlog (backlog + 1 connections wait, as Linux); its
+ * SO_PEERCRED becomes the caller's. -EINVAL when unbound or connected.
+ */
 int unix_stream_listen(struct file *file, int backlog)
 {
     struct unix_socket *socket = unix_socket_of(file);
@@ -113,6 +118,13 @@ int unix_stream_listen(struct file *file, int backlog)
     return 0;
 }
 
+/*
+ * accept(2): wait (O_NONBLOCK, SO_RCVTIMEO) for the oldest waiting
+ * connection and give it a file (*new_socket, one reference; O_NONBLOCK
+ * with SOCK_NONBLOCK) and the connecting socket's address in *peer.
+ * -EINVAL when not listening (or shut down), -EAGAIN, -ENOMEM, a signal's
+ * error.
+ */
 int unix_stream_accept(struct file *file, struct file **new_socket, struct socket_address *peer,
                        int flags)
 {
@@ -150,6 +162,11 @@ int unix_stream_accept(struct file *file, struct file **new_socket, struct socke
     return 0;
 }
 
+/*
+ * shutdown(2) for every type: the socket's own bits, and for stream and
+ * seqpacket the mirrored bits on the peer (its reads end, its writes
+ * fail). Always 0 for a valid how, connected or not (Linux).
+ */
 int unix_shutdown(struct file *file, int how)
 {
     struct unix_socket *socket = unix_socket_of(file);
@@ -171,6 +188,10 @@ int unix_shutdown(struct file *file, int how)
     return 0;
 }
 
+/*
+ * socketpair(2): two fresh sockets of the same kind become each other's
+ * peer, with the caller's credentials on both sides. -EINVAL otherwise.
+ */
 int unix_connect_pair(struct file *file, struct file *other_file)
 {
     struct unix_socket *socket = unix_socket_of(file);

@@ -2,7 +2,8 @@
  * procfs_net.c — /proc/net: dev, route, tcp, udp and unix, each rendered
  * at read time by the registered network stack service (render_table,
  * through the gate). Without a stack, or when it cannot render a table,
- * the file holds Linux's header line(s) only.
+ * the file holds Linux's header line(s) only. tcp6 and udp6 hold only
+ * their header lines (no IPv6).
  */
 #include <rk/errno.h>
 #include <rk/gate.h>
@@ -87,6 +88,24 @@ static int procfs_render_net_unix(struct procfs_text *text, int pid)
 {
     return procfs_render_net_table(text, NETWORK_TABLE_UNIX);
 }
+/*
+ * tcp6 and udp6: Linux's header line only (there is no IPv6 here), so
+ * that netstat, which reads them next to tcp and udp, finds them.
+ */
+static int procfs_render_net_tcp6(struct procfs_text *text, int pid)
+{
+    procfs_text_printf(text, "  sl  local_address                         remote_address"
+                             "                        st tx_queue rx_queue tr tm->when retrnsmt"
+                             "   uid  timeout inode\n");
+    return 0;
+}
+static int procfs_render_net_udp6(struct procfs_text *text, int pid)
+{
+    procfs_text_printf(text, "  sl  local_address                         remote_address"
+                             "                        st tx_queue rx_queue tr tm->when retrnsmt"
+                             "   uid  timeout inode ref pointer drops\n");
+    return 0;
+}
 
 #define NET_FILE(name, render) { name, PROCFS_SYSTEM_FILE, S_IFREG | 0444, render, NULL, -EIO }
 
@@ -96,6 +115,8 @@ static const struct procfs_entry procfs_net_entries[] = {
     NET_FILE("tcp", procfs_render_net_tcp),
     NET_FILE("udp", procfs_render_net_udp),
     NET_FILE("unix", procfs_render_net_unix),
+    NET_FILE("tcp6", procfs_render_net_tcp6),
+    NET_FILE("udp6", procfs_render_net_udp6),
 };
 
 #define PROCFS_NET_ENTRY_COUNT RK_ARRAY_SIZE(procfs_net_entries)

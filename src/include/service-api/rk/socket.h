@@ -115,7 +115,9 @@ struct socket_credentials {
 /*
  * One sendmsg/recvmsg in kernel form, filled by the Core.
  *
- * send: data is the source; address is the destination (NULL: none given);
+ * send: data is the source; address is the destination (NULL: none given;
+ * on a stream socket a user-given address is not decoded: it arrives with
+ * only family set, meaning "an address was given"; seqpacket ignores it);
  * rights holds rights_count referenced files to pass (the service takes
  * the references it keeps with file_get; the Core drops its own after the
  * call); credentials is non-NULL when SCM_CREDENTIALS was given (already
