@@ -5,7 +5,8 @@
  * the kernel command line; the backend reads its own "hosted.*" options
  * from it, builds the arena, the boot_info and the event loop, and calls
  * kernel_main(). hosted_test_boot() is the in-process path for tests: the
- * same machine in virtual-clock mode, then core_init() on the caller.
+ * same machine in virtual-clock mode (real with hosted.clock=real), then
+ * core_init() on the caller.
  *
  * Options (last one wins, nothing after a lone "--"):
  *   hosted.memory=SIZE     arena size, K/M/G suffixes (default 64M)
@@ -243,7 +244,11 @@ static int test_boot(const char *text, bool reuse_arena)
     if (error != 0)
         return error;
     hosted_symbols_load(); /* a stripped test binary only loses symbol names */
-    machine_reset(true, false);
+    /* Virtual unless hosted.clock=real (e.g. a test talking to a real tap interface). */
+    const char *clock = option_value("hosted.clock");
+    if (clock && strcmp(clock, "virtual") != 0 && strcmp(clock, "real") != 0)
+        return -EINVAL;
+    machine_reset(!clock || strcmp(clock, "real") != 0, false);
     error = hosted_virtio_boot(option_value("hosted.net"));
     if (error != 0)
         return error;

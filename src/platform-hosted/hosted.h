@@ -18,16 +18,17 @@
 /*
  * (Re)initialise the backend for an in-process test: a fresh zeroed arena
  * (hosted.memory= from command_line, default 64 MiB), the virtual clock at
- * 0 with no timer armed, no stdin input, interrupts disabled, Core upcalls
+ * 0 (the real clock with hosted.clock=real, for tests that talk to a tap)
+ * with no timer armed, no stdin input, interrupts disabled, Core upcalls
  * restored, console capture and the exit handler off, the virtio devices
  * built anew (hosted_virtio_net_add's and hosted.net='s: fresh registers,
  * queues, backlogs and statistics), then core_init() on the calling context
  * (the caller's stack becomes the boot/idle thread). Callable again from
  * every CMocka group setup. command_line may be NULL ("").
  * hosted.initrd=PATH loads an initrd as in the executable.
- * Returns core_init()'s result, -EINVAL for a bad hosted.memory=, -ENOMEM
- * when the arena cannot be mapped, the initrd's load error, or the error of
- * a hosted.net= backend.
+ * Returns core_init()'s result, -EINVAL for a bad hosted.memory= or
+ * hosted.clock=, -ENOMEM when the arena cannot be mapped, the initrd's
+ * load error, or the error of a hosted.net= backend.
  */
 int hosted_test_boot(const char *command_line);
 

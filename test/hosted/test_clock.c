@@ -214,6 +214,20 @@ static void test_console_input_buffer_bounds(void **state)
     assert_int_equal(hosted_console_inject("z", 1), 1);
 }
 
+/* hosted.clock= picks the clock of an in-process boot: virtual by default, real on request. */
+static void test_boot_clock_option(void **state)
+{
+    (void)state;
+    assert_int_equal(hosted_test_boot("loglevel=3 hosted.clock=real"), 0);
+    assert_false(hosted_clock_is_virtual());
+    assert_int_equal(hosted_clock_advance(1), -EINVAL);
+    assert_int_equal(hosted_test_boot("hosted.clock=sundial"), -EINVAL);
+    assert_int_equal(hosted_test_boot("loglevel=3 hosted.clock=virtual"), 0);
+    assert_true(hosted_clock_is_virtual());
+    assert_int_equal(hosted_test_boot("loglevel=3"), 0);
+    assert_true(hosted_clock_is_virtual());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +240,7 @@ int main(void)
         cmocka_unit_test_setup(test_past_deadline_fires_at_once, test_setup),
         cmocka_unit_test_setup(test_console_input_is_delivered_first, test_setup),
         cmocka_unit_test_setup(test_console_input_buffer_bounds, test_setup),
+        cmocka_unit_test(test_boot_clock_option),
     };
     return cmocka_run_group_tests_name("hosted clock", tests, NULL, NULL);
 }

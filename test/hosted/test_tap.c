@@ -20,63 +20,18 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <sched.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <rk/ethernet.h>
 #include <rk/gate.h>
 #include <rk/platform.h>
 #include <rk/services.h>
 #include "hosted.h"
+#include "tap_host.h"
 
 #define TAP_NAME "rk0"
 #define HOST_ADDRESS "10.99.0.1"
 #define KERNEL_ADDRESS "10.99.0.2"
-
-/* The safety net: a reply that never comes fails the test instead of hanging it. */
-static void alarm_fired(int signal_number)
-{
-    (void)signal_number;
-    static const char message[] = "test_tap: no ARP reply within 10 s\n";
-    (void)!write(STDERR_FILENO, message, sizeof message - 1);
-    _exit(1);
-}
-
-/* ioctl request on the interface name through an AF_INET socket. Returns 0 or -errno. */
-static int interface_ioctl(unsigned long request, struct ifreq *interface)
-{
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    int result = ioctl(fd, request, interface) == 0 ? 0 : -errno;
-    close(fd);
-    return result;
-}
-
-/* Give the tap HOST_ADDRESS/24, bring it up, and return its MAC in mac. */
-static void tap_configure(uint8_t mac[6])
-{
-    struct ifreq interface;
-    memset(&interface, 0, sizeof interface);
-    strcpy(interface.ifr_name, TAP_NAME);
-    struct sockaddr_in *address = (struct sockaddr_in *)&interface.ifr_addr;
-    address->sin_family = AF_INET;
-    assert_int_equal(inet_pton(AF_INET, HOST_ADDRESS, &address->sin_addr), 1);
-    assert_int_equal(interface_ioctl(SIOCSIFADDR, &interface), 0);
-    assert_int_equal(inet_pton(AF_INET, "255.255.255.0", &address->sin_addr), 1);
-    assert_int_equal(interface_ioctl(SIOCSIFNETMASK, &interface), 0);
-    assert_int_equal(interface_ioctl(SIOCGIFFLAGS, &interface), 0);
-    interface.ifr_flags |= IFF_UP;
-    assert_int_equal(interface_ioctl(SIOCSIFFLAGS, &interface), 0);
-    assert_int_equal(interface_ioctl(SIOCGIFHWADDR, &interface), 0);
-    memcpy(mac, interface.ifr_hwaddr.sa_data, 6);
-}
 
 /* An ARP request (padded to 60 bytes) from mac/KERNEL_ADDRESS asking for HOST_ADDRESS. */
 static size_t arp_request_make(uint8_t *frame, const uint8_t mac[6])
@@ -115,23 +70,24 @@ static bool arp_reply_is_for_us(const uint8_t *frame, long length, const uint8_t
 static void test_arp_reply_through_tap(void **state)
 {
     (void)state;
-    if (unshare(CLONE_NEWNET) != 0) {
-        if (errno == EPERM) {
+    int error = tap_host_enter_namespace();
+    if (error != 0) {
+        if (error == -EPERM) {
             printf("test_tap: skipped: no privilege to make a network namespace "
                    "(CAP_SYS_ADMIN/CAP_NET_ADMIN missing)\n");
             skip();
         }
-        fail_msg("unshare(CLONE_NEWNET): %s", strerror(errno));
+        fail_msg("unshare(CLONE_NEWNET): %s", strerror(-error));
     }
     hosted_virtio_reset();
-    int error = hosted_virtio_net_add("tap:" TAP_NAME);
+    error = hosted_virtio_net_add("tap:" TAP_NAME);
     if (error == -EPERM) {
         printf("test_tap: skipped: no CAP_NET_ADMIN to create a tap interface\n");
         skip();
     }
     assert_int_equal(error, 0);
     uint8_t host_mac[6];
-    tap_configure(host_mac);
+    assert_int_equal(tap_host_configure(TAP_NAME, HOST_ADDRESS, "255.255.255.0", host_mac), 0);
 
     assert_int_equal(hosted_test_boot("loglevel=3"), 0);
     struct service *stack = services_network_stack();
@@ -148,8 +104,7 @@ static void test_arp_reply_through_tap(void **state)
     assert_int_equal(GATE_CALL(eth0, ops->transmit(eth0, frame, length)), 0);
 
     /* Wait through the idle loop: it blocks on the tap fd (no timer armed) until frames come. */
-    signal(SIGALRM, alarm_fired);
-    alarm(10);
+    tap_host_deadline(10, "test_tap: no ARP reply within 10 s\n");
     bool answered = false;
     unsigned other_frames = 0;
     while (!answered) {
@@ -164,7 +119,7 @@ static void test_arp_reply_through_tap(void **state)
         }
         assert_int_equal(received, -EAGAIN);
     }
-    alarm(0);
+    tap_host_deadline(0, "");
     struct hosted_virtio_net_statistics device;
     assert_int_equal(hosted_virtio_net_statistics(0, &device), 0);
     assert_int_equal(device.transmitted, 1);
