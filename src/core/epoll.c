@@ -7,14 +7,20 @@
  * and then move to the back of the list (round robin, as Linux requeues
  * them). EPOLLONESHOT disarms a watch once reported until EPOLL_CTL_MOD.
  *
- * EPOLLET (an approximation of Linux's wake-up-driven edge): files have no
- * per-file change counter here, only the global poll generation (one
- * poll_notify() moves it). An edge watch is reported when it is ready and
- * something changed since its last report: it was seen not ready since,
- * it gained bits, or the poll generation moved since the scan that
- * reported it. So a new event on the file is never missed, but a change
- * of another file may report a still-ready edge watch again (a spurious
- * edge, which edge-triggered programs tolerate: they read to EAGAIN).
+ * EPOLLET (Linux's wake-up-driven edge): an edge watch is reported when
+ * it is ready and its file changed since its last report: it was seen not
+ * ready since, it gained bits, its owner's readiness-change counter moved
+ * (file->readiness_changes, bumped by poll_notify_changes: pipes, sockets),
+ * or an untargeted poll_notify() came (poll_broad_generation: owners that
+ * cannot name the changed file, and files without a counter, such as
+ * ttys, keep this coarser rule, where a change of another file may report
+ * a still-ready edge watch again). A watched epoll file counts every
+ * wake-up (poll_generation) as a change, since what it reports follows
+ * the files below it. So a new event on the file is never missed, and
+ * activity on a file with a counter does not report other files' edges.
+ *
+ * Each file lists its watches (file->epoll_watches), so closing a file
+ * removes its watches without scanning the instances.
  *
  * An epoll file is itself pollable: POLLIN while one of its watches would
  * be reported. Instances may watch instances (ELOOP for cycles and
@@ -28,16 +34,17 @@
 #include <rk/poll.h>
 
 struct epoll_instance {
-    struct list_node link;          /* in instances */
     struct list_node watches;       /* struct epoll_watch, report order */
     struct file *file;              /* the instance's own file (not referenced) */
     unsigned watch_count;
     unsigned loop_check_mark;       /* ep_loop_check's visited mark */
-    unsigned boot;                  /* boot_generation when made (instances list membership) */
 };
 
 struct epoll_watch {
     struct list_node link;          /* in instance->watches */
+    struct epoll_instance *instance;
+    struct epoll_watch *file_next;  /* the file's watches (file->epoll_watches) */
+    struct epoll_watch **file_previous_next;
     struct file *file;              /* not referenced: removed when it is released */
     int fd;
     uint32_t events;                /* as given, EPOLLERR|EPOLLHUP added */
@@ -46,23 +53,25 @@ struct epoll_watch {
     bool reported;                  /* EPOLLET: reported since the last (re)arm */
     bool idle_since_report;         /* EPOLLET: seen not ready since the report */
     unsigned reported_mask;
-    uint64_t reported_generation;
+    uint64_t reported_generation;   /* EPOLLET: the scan's wake-up generation (watched epoll files) */
+    uint64_t reported_broad;        /* EPOLLET: the scan's poll_broad_generation() */
+    unsigned long reported_changes; /* EPOLLET: *file->readiness_changes before the report's poll */
 };
 
-static struct list_node instances = LIST_HEAD_INIT(instances);
-static unsigned instance_count;
+/* The generations read before a scan (see the file comment). */
+struct scan_generations {
+    uint64_t wake;                  /* poll_generation() */
+    uint64_t broad;                 /* poll_broad_generation() */
+};
+
 static unsigned loop_check_generation;
 static unsigned poll_depth;         /* nested epoll polls in progress */
-static unsigned boot_generation;    /* epoll_reset() count: older instances are off the list */
 
 #define EVENT_BITS (~(EPOLLEXCLUSIVE | EPOLLWAKEUP | EPOLLONESHOT | EPOLLET))
 
 void epoll_reset(void)
 {
-    list_init(&instances);
-    instance_count = 0;
     poll_depth = 0;
-    boot_generation++;
 }
 
 static const struct file_ops epoll_file_ops;
@@ -82,19 +91,33 @@ static struct epoll_watch *watch_find(struct epoll_instance *instance, struct fi
 
 static void watch_remove(struct epoll_instance *instance, struct epoll_watch *watch)
 {
+    *watch->file_previous_next = watch->file_next;
+    if (watch->file_next)
+        watch->file_next->file_previous_next = watch->file_previous_next;
     list_remove(&watch->link);
     instance->watch_count--;
     kfree(watch);
 }
 
+/* The watched file's readiness-change count now (0 when its owner keeps none). */
+static unsigned long watch_changes(const struct epoll_watch *watch)
+{
+    const unsigned long *changes = watch->file->readiness_changes;
+    return changes ? __atomic_load_n(changes, __ATOMIC_RELAXED) : 0;
+}
+
 /*
- * The events watch would report now (0: none), given the generation read
- * before the scan. Pure except for noting "not ready" for edge watches.
+ * The events watch would report now (0: none), given the generations read
+ * before the scan; *changes gets the file's change count read before its
+ * poll (for watch_reported). Pure except for noting "not ready" for edge
+ * watches.
  */
-static unsigned watch_ready(struct epoll_watch *watch, uint64_t generation)
+static unsigned watch_ready(struct epoll_watch *watch, const struct scan_generations *scan,
+                            unsigned long *changes)
 {
     if (watch->disarmed || !(watch->events & EVENT_BITS))
         return 0;
+    *changes = watch_changes(watch);
     unsigned mask = file_poll_mask(watch->file);
     if (mask == POLLNVAL)
         mask = 0;
@@ -105,25 +128,32 @@ static unsigned watch_ready(struct epoll_watch *watch, uint64_t generation)
     }
     if (!(watch->events & EPOLLET) || !watch->reported || watch->idle_since_report)
         return mask;
-    if ((mask & ~watch->reported_mask) || generation > watch->reported_generation)
+    if ((mask & ~watch->reported_mask) || scan->broad > watch->reported_broad ||
+        *changes != watch->reported_changes)
+        return mask;
+    if (file_is_epoll(watch->file) && scan->wake > watch->reported_generation)
         return mask;
     return 0;
 }
 
-/* Record that watch was reported with mask in the scan of generation. */
-static void watch_reported(struct epoll_watch *watch, unsigned mask, uint64_t generation)
+/* Record that watch was reported with mask in scan, its file's count being changes. */
+static void watch_reported(struct epoll_watch *watch, unsigned mask, const struct scan_generations *scan,
+                           unsigned long changes)
 {
     if (watch->events & EPOLLONESHOT)
         watch->disarmed = true;
     watch->reported = true;
     watch->idle_since_report = false;
     watch->reported_mask = mask;
-    watch->reported_generation = generation;
+    watch->reported_generation = scan->wake;
+    watch->reported_broad = scan->broad;
+    watch->reported_changes = changes;
 }
 
 int epoll_collect(struct file *epoll, struct epoll_report *reports, int max, uint64_t generation)
 {
     struct epoll_instance *instance = epoll->private;
+    struct scan_generations scan = { .wake = generation, .broad = poll_broad_generation() };
     int count = 0;
     unsigned remaining = instance->watch_count;
     struct list_node *node = instance->watches.next;
@@ -132,13 +162,14 @@ int epoll_collect(struct file *epoll, struct epoll_report *reports, int max, uin
     while (remaining-- > 0 && node != &instance->watches && count < max) {
         struct epoll_watch *watch = list_entry(node, struct epoll_watch, link);
         node = node->next;
-        unsigned mask = watch_ready(watch, generation);
+        unsigned long changes = 0;
+        unsigned mask = watch_ready(watch, &scan, &changes);
         if (!mask)
             continue;
         reports[count].events = mask;
         reports[count].data = watch->data;
         count++;
-        watch_reported(watch, mask, generation);
+        watch_reported(watch, mask, &scan, changes);
         list_remove(&watch->link);
         list_push_back(&requeue, &watch->link);
     }
@@ -195,13 +226,19 @@ int epoll_control(struct file *epoll, int operation, struct file *target, int fd
         watch = kzalloc(sizeof *watch);
         if (!watch)
             return -ENOMEM;
+        watch->instance = instance;
         watch->file = target;
+        watch->file_next = target->epoll_watches;
+        watch->file_previous_next = &target->epoll_watches;
+        if (watch->file_next)
+            watch->file_next->file_previous_next = &watch->file_next;
+        target->epoll_watches = watch;
         watch->fd = fd;
         watch->events = events;
         watch->data = data;
         list_push_back(&instance->watches, &watch->link);
         instance->watch_count++;
-        poll_notify();  /* a waiter on this instance (or one above it) looks again */
+        poll_wake();    /* a waiter on this instance (or one above it) looks again */
         return 0;
     case EPOLL_CTL_DEL:
         if (!watch)
@@ -218,7 +255,7 @@ int epoll_control(struct file *epoll, int operation, struct file *target, int fd
         watch->disarmed = false;
         watch->reported = false;
         watch->idle_since_report = false;
-        poll_notify();
+        poll_wake();
         return 0;
     default:
         return -EINVAL;
@@ -227,16 +264,8 @@ int epoll_control(struct file *epoll, int operation, struct file *target, int fd
 
 void epoll_file_released(struct file *file)
 {
-    if (instance_count == 0)
-        return;
-    list_for_each(instance_node, &instances) {
-        struct epoll_instance *instance = list_entry(instance_node, struct epoll_instance, link);
-        list_for_each_safe(node, &instance->watches) {
-            struct epoll_watch *watch = list_entry(node, struct epoll_watch, link);
-            if (watch->file == file)
-                watch_remove(instance, watch);
-        }
-    }
+    while (file->epoll_watches)
+        watch_remove(file->epoll_watches->instance, file->epoll_watches);
 }
 
 /* file_ops.poll: POLLIN while a watch would be reported (nothing is consumed). */
@@ -246,11 +275,12 @@ static unsigned epoll_poll(struct file *file)
     if (poll_depth > EPOLL_MAX_NESTS)
         return 0;
     poll_depth++;
-    uint64_t generation = poll_generation();
+    struct scan_generations scan = { .wake = poll_generation(), .broad = poll_broad_generation() };
     unsigned mask = 0;
     list_for_each(node, &instance->watches) {
         struct epoll_watch *watch = list_entry(node, struct epoll_watch, link);
-        if (watch_ready(watch, generation)) {
+        unsigned long changes;
+        if (watch_ready(watch, &scan, &changes)) {
             mask = POLLIN | POLLRDNORM;
             break;
         }
@@ -267,10 +297,6 @@ static void epoll_release(struct file *file)
         return;
     while (!list_is_empty(&instance->watches))
         watch_remove(instance, list_entry(instance->watches.next, struct epoll_watch, link));
-    if (instance->boot == boot_generation) {
-        list_remove(&instance->link);
-        instance_count--;
-    }
     file->private = NULL;
     kfree(instance);
 }
@@ -303,10 +329,7 @@ int epoll_create_file(struct file **out)
     }
     list_init(&instance->watches);
     instance->file = file;
-    instance->boot = boot_generation;
     file->private = instance;
-    list_push_back(&instances, &instance->link);
-    instance_count++;
     *out = file;
     return 0;
 }

@@ -40,6 +40,7 @@ struct pipe {
     unsigned long reader_opens;          /* opens for reading so far (Linux's r_counter) */
     unsigned long writer_opens;          /* opens for writing so far (Linux's w_counter) */
     struct wait_queue opens_waiting;     /* blocked opens waiting for the other side */
+    unsigned long readiness_changes;     /* rk/poll.h: every end's file->readiness_changes points here */
 };
 
 static uint64_t next_inode_number = 1;
@@ -142,7 +143,7 @@ static long pipe_read(struct file *file, struct io_cursor *cursor, uint64_t *off
             size_t moved = ring_drain(pipe, cursor, RK_MIN(wanted, pipe->count), &faulted);
             if (moved > 0) {
                 wait_queue_wake_all(&pipe->writers_waiting);
-                poll_notify();
+                poll_notify_changes(&pipe->readiness_changes);
             }
             /* A fault after some bytes moved still reports those bytes. */
             result = moved == 0 && faulted ? -EFAULT : (long)moved;
@@ -217,7 +218,7 @@ static long pipe_write(struct file *file, struct io_cursor *cursor, uint64_t *of
             written += moved;
             if (moved > 0) {
                 wait_queue_wake_all(&pipe->readers_waiting);
-                poll_notify();
+                poll_notify_changes(&pipe->readiness_changes);
             }
             if (faulted) {
                 result = written > 0 ? (long)written : -EFAULT;
@@ -355,7 +356,7 @@ static void pipe_drop(struct pipe *pipe, bool reads, bool writes)
         wait_queue_wake_all(&pipe->writers_waiting);
     if (writes && --pipe->writers == 0)
         wait_queue_wake_all(&pipe->readers_waiting);
-    poll_notify(); /* a hang-up (POLLHUP) or a lost reader (POLLERR) */
+    poll_notify_changes(&pipe->readiness_changes); /* a hang-up (POLLHUP) or a lost reader (POLLERR) */
     bool last = pipe->readers == 0 && pipe->writers == 0;
     if (last && named)
         list_remove(&pipe->fifo_link);
@@ -382,6 +383,7 @@ static void pipe_release(struct file *file)
     if (!pipe)
         return;
     file->private = NULL;
+    file->readiness_changes = NULL;
     pipe_drop(pipe, description_reads(file->flags), description_writes(file->flags));
 }
 
@@ -439,6 +441,7 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
         return -ENOMEM;
     }
     reader->private = pipe;
+    reader->readiness_changes = &pipe->readiness_changes;
     pipe->readers = 1;
     struct file *writer = file_alloc(&pipe_file_ops, NULL, O_WRONLY | flags);
     if (!writer) {
@@ -446,6 +449,7 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
         return -ENOMEM;
     }
     writer->private = pipe;
+    writer->readiness_changes = &pipe->readiness_changes;
     pipe->writers = 1;
     pipe->writer_opens = 1;   /* Linux's w_counter: poll's POLLHUP compares it with poll_version 0 */
     *read_end = reader;
@@ -569,10 +573,11 @@ int pipe_open_fifo(struct path_entry *entry, unsigned flags, struct file **resul
         pipe->writer_opens++;
     }
     file->private = pipe;
+    file->readiness_changes = &pipe->readiness_changes;
     if (reads && !writes && pipe->writers == 0 && nonblocking)
         file->poll_version = pipe->writer_opens;   /* no POLLHUP until a writer has come */
     wait_queue_wake_all(&pipe->opens_waiting); /* each checks whether its partner came */
-    poll_notify();
+    poll_notify_changes(&pipe->readiness_changes);
     if (!nonblocking && reads != writes) {
         /* fifo(7): wait until the other side has opened (Linux's wait_for_partner). */
         unsigned partners = reads ? pipe->writers : pipe->readers;
@@ -620,8 +625,9 @@ int pipe_reopen(struct file *existing, unsigned flags, struct file **result)
         pipe->writer_opens++;
     }
     file->private = pipe;
+    file->readiness_changes = &pipe->readiness_changes;
     wait_queue_wake_all(&pipe->opens_waiting);
-    poll_notify();
+    poll_notify_changes(&pipe->readiness_changes);
     spin_unlock_irqrestore(&pipe->lock, state);
     if (existing->vnode) {
         vnode_get(existing->vnode);

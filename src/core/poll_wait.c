@@ -3,7 +3,9 @@
  * waits here, and every readiness change (poll_notify) wakes them all to
  * check their files again. A generation counter closes the window between
  * a poller's scan and its sleep: a notify in between makes the sleep
- * return at once.
+ * return at once. A second counter (broad_generation) counts only the
+ * untargeted poll_notify() calls, for edge-triggered epoll watches; a
+ * targeted change (poll_notify_changes) moves its owner's counter instead.
  */
 #include <rk/errno.h>
 #include <rk/kernel.h>
@@ -13,14 +15,39 @@
 
 static struct wait_queue pollers = { { &pollers.waiters, &pollers.waiters } };
 static uint64_t generation;
+static uint64_t broad_generation;   /* poll_notify() calls: readiness of any file may have changed */
 
 /* See rk/poll.h. Any context: the count is one atomic step, the wake-up disables interrupts. */
 void poll_notify(void)
 {
     /* One read-modify-write instruction: interrupts cannot split it, so
        the interrupt flag is left alone (this runs on every pipe transfer). */
+    __atomic_fetch_add(&broad_generation, 1, __ATOMIC_RELAXED);
+    poll_wake();
+}
+
+/* See rk/poll.h. */
+void poll_notify_changes(unsigned long *changes)
+{
+    if (!changes) {
+        poll_notify();
+        return;
+    }
+    __atomic_fetch_add(changes, 1, __ATOMIC_RELAXED);
+    poll_wake();
+}
+
+/* See rk/poll.h: the waking half of poll_notify(). */
+void poll_wake(void)
+{
     __atomic_fetch_add(&generation, 1, __ATOMIC_RELAXED);
     wait_queue_wake_all(&pollers); /* returns at once when nobody polls */
+}
+
+/* See rk/poll.h. */
+uint64_t poll_broad_generation(void)
+{
+    return __atomic_load_n(&broad_generation, __ATOMIC_RELAXED);
 }
 
 /* See rk/poll.h. */
@@ -51,4 +78,5 @@ void poll_reset(void)
 {
     wait_queue_init(&pollers);
     generation = 0;
+    broad_generation = 0;
 }

@@ -218,6 +218,56 @@ static void both_directions_full_at_once_stay_quiet(void **state)
     file_put(server);
 }
 
+static void a_send_that_loopback_acknowledges_at_once_does_not_wait(void **state)
+{
+    /*
+     * Regression: flushing a full send buffer over loopback delivers and
+     * acknowledges all of it before the sender sleeps, so the "sent"
+     * wake-up found nobody waiting and the sender slept until lwIP's 2 s
+     * poll (net_bench loopback crawled at 64 KiB per 2 s). As on Linux, a
+     * blocking send that the peer's receive window absorbs completes: no
+     * reader runs here, and SO_SNDTIMEO 1 s (shorter than that poll)
+     * would cut a wait short.
+     */
+    struct file *client, *server;
+    tcp_pair(5016, &client, &server);
+    struct { int64_t seconds, microseconds; } timeout = { 1, 0 };
+    assert_int_equal(client->ops->socket->set_option(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, 16), 0);
+    size_t length = 96 * 1024;     /* more than the 64 KiB send buffer, less than the 128 KiB window */
+    fill_pattern(outgoing[0], length, 3);
+    assert_int_equal(send_bytes(client, outgoing[0], length, 0), (long)length);
+    assert_int_equal(receive_bytes(server, incoming[0], length, MSG_WAITALL), (long)length);
+    assert_memory_equal(incoming[0], outgoing[0], length);
+    file_put(client);
+    file_put(server);
+}
+
+static void tiny_segments_are_compacted_in_the_receive_queue(void **state)
+{
+    /* 1-byte segments, unread: each used to pin a whole pbuf (1.5 KiB for a NIC's frames). */
+    struct file *client, *server;
+    tcp_pair(5030, &client, &server);
+    assert_int_equal(set_int_option(client, SOL_TCP, TCP_NODELAY, 1), 0);
+    settle();
+    struct heap_statistics before, after;
+    heap_get_statistics(&before);
+    enum { SEGMENTS = 2000 };
+    for (int i = 0; i < SEGMENTS; i++) {
+        unsigned char byte = (unsigned char)(i * 7);
+        assert_int_equal(send_bytes(client, &byte, 1, 0), 1);
+    }
+    settle();
+    heap_get_statistics(&after);
+    /* About a byte of heap per byte queued (compact pbufs of 512), not a pbuf and a record each. */
+    assert_true(after.bytes_in_use - before.bytes_in_use < SEGMENTS * 4);
+    unsigned char data[SEGMENTS];
+    assert_int_equal(receive_bytes(server, data, sizeof data, MSG_WAITALL), SEGMENTS);
+    for (int i = 0; i < SEGMENTS; i++)
+        assert_int_equal(data[i], (unsigned char)(i * 7));
+    file_put(client);
+    file_put(server);
+}
+
 static void loopback_data_is_in_the_peers_queue_when_send_returns(void **state)
 {
     /* As Linux: loopback delivery before send() returns, and no Nagle stall on a second small write. */
@@ -609,6 +659,7 @@ int main(void)
         cmocka_unit_test_setup(one_mebibyte_each_way_arrives_intact, inet_boot),
         cmocka_unit_test_setup(both_directions_full_at_once_stay_quiet, inet_boot),
         cmocka_unit_test_setup(loopback_data_is_in_the_peers_queue_when_send_returns, inet_boot),
+        cmocka_unit_test_setup(a_send_that_loopback_acknowledges_at_once_does_not_wait, inet_boot),
         cmocka_unit_test_setup(half_close_delivers_end_of_stream_and_the_peer_still_sends, inet_boot),
         cmocka_unit_test_setup(closing_with_unread_data_resets_the_peer, inet_boot),
         cmocka_unit_test_setup(reset_is_reported_to_the_next_send, inet_boot),
@@ -625,6 +676,7 @@ int main(void)
         cmocka_unit_test_setup(send_and_receive_on_unconnected_sockets_fail, inet_boot),
         cmocka_unit_test_setup(closed_connections_leave_nothing_behind, inet_boot),
         cmocka_unit_test_setup(reuseaddr_binds_over_time_wait, inet_boot),
+        cmocka_unit_test_setup(tiny_segments_are_compacted_in_the_receive_queue, inet_boot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

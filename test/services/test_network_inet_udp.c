@@ -260,6 +260,35 @@ static long render(enum network_table which)
     return length;
 }
 
+static void the_receive_buffer_is_charged_per_datagram_like_linux(void **state)
+{
+    /* Each datagram costs its payload and ~768 bytes (Linux's truesize): ~256 fit the default. */
+    struct file *server = udp_socket();
+    struct file *client = udp_socket();
+    assert_int_equal(bind_to(server, 6010), 0);
+    struct socket_address destination = loopback(6010);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(send_to(client, "x", 1, &destination), 1);
+    int queued = 0;
+    char byte;
+    while (receive_from(server, &byte, 1, MSG_DONTWAIT, NULL, NULL) == 1)
+        queued++;
+    assert_int_equal(queued, 212992 / 832 + 1);   /* taken while the charge is within SO_RCVBUF */
+    render(NETWORK_TABLE_UDP);
+    char drops[32];
+    snprintf(drops, sizeof drops, "0000000000000000 %d ", 1000 - queued);
+    assert_non_null(strstr(table, drops));     /* the drops column */
+    /* A datagram larger than the whole buffer still fits an empty queue, as Linux. */
+    assert_int_equal(set_int_option(server, SOL_SOCKET, SO_RCVBUF, 1), 0);
+    static unsigned char big[8192];
+    assert_int_equal(send_to(client, big, sizeof big, &destination), (long)sizeof big);
+    assert_int_equal(send_to(client, big, sizeof big, &destination), (long)sizeof big);
+    assert_int_equal(receive_from(server, big, sizeof big, MSG_DONTWAIT, NULL, NULL), (long)sizeof big);
+    assert_int_equal(receive_from(server, big, sizeof big, MSG_DONTWAIT, NULL, NULL), -EAGAIN);
+    file_put(client);
+    file_put(server);
+}
+
 static void proc_net_tables_list_sockets_like_linux(void **state)
 {
     struct file *listener = tcp_listener(0x1F90, 5);   /* port 8080 */
@@ -313,6 +342,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(signals_interrupt_blocking_calls, boot_with_process,
                                         drop_process),
         cmocka_unit_test_setup(proc_net_tables_list_sockets_like_linux, inet_boot),
+        cmocka_unit_test_setup(the_receive_buffer_is_charged_per_datagram_like_linux, inet_boot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

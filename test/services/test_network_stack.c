@@ -439,6 +439,25 @@ static void boot_again_without_stop(void **state)
     assert_false(hosted_timer_is_armed(NULL));
 }
 
+/* lwip_port/sys_arch.c's LWIP_PLATFORM_ASSERT. */
+void lwip_port_assert(const char *message, int line, const char *file);
+
+/* A failed lwIP assertion warns once per site, for a bounded number of sites, and lwIP goes on. */
+static void lwip_assertions_are_reported_once_per_site(void **state)
+{
+    boot_with("");
+    for (int i = 0; i < 3; i++)
+        lwip_port_assert("repeated check", 10, "test_site.c");
+    assert_int_equal(log_count("lwIP assertion failed: repeated check"), 1);
+    for (int line = 1; line <= 40; line++) {
+        lwip_port_assert("many checks", line, "test_sites.c");
+        lwip_port_assert("many checks", line, "test_sites.c");
+    }
+    /* 16 sites in all (one taken above), then one line saying the rest stay quiet. */
+    assert_int_equal(log_count("lwIP assertion failed: many checks"), 15 + 1);
+    assert_int_equal(log_count("further new sites not reported"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +477,7 @@ int main(void)
         cmocka_unit_test(proc_net_dev_format),
         cmocka_unit_test(restart_starts_clean),
         cmocka_unit_test(boot_again_without_stop),
+        cmocka_unit_test(lwip_assertions_are_reported_once_per_site),
     };
     return cmocka_run_group_tests_name("network stack", tests, NULL, NULL);
 }

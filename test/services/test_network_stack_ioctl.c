@@ -350,6 +350,87 @@ static void ioctls_through_socket_descriptors(void **state)
     OK(sys(SYS_close, local));
 }
 
+/* A user sockaddr_in for address:port (port in host order). */
+static uintptr_t user_inet_address(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port)
+{
+    struct test_sockaddr_in address;
+    memset(&address, 0, sizeof address);
+    address.family = 2;
+    address.port = (uint16_t)(port >> 8 | port << 8);
+    address.address[0] = a;
+    address.address[1] = b;
+    address.address[2] = c;
+    address.address[3] = d;
+    uintptr_t user = user_alloc(sizeof address);
+    user_write(user, &address, sizeof address);
+    return user;
+}
+
+/* Without euid 0 (Linux: CAP_NET_ADMIN, CAP_NET_BIND_SERVICE) interfaces, routes and low ports are refused. */
+static void unprivileged_callers_may_not_configure_or_bind_low_ports(void **state)
+{
+    long udp = OK(sys(SYS_socket, 2, 2 /* SOCK_DGRAM */, 0));
+    long tcp = OK(sys(SYS_socket, 2, 1 /* SOCK_STREAM */, 0));
+    CHECK(sys(SYS_setresuid, 1000, 1000, 1000), 0);
+    struct test_ifreq value = ifreq_inet(127, 0, 0, 2);
+    CHECK(sys(SYS_ioctl, udp, SIOCSIFADDR, user_ifreq("lo", &value)), -EPERM);
+    memset(&value, 0, sizeof value);
+    CHECK(sys(SYS_ioctl, udp, SIOCSIFFLAGS, user_ifreq("lo", &value)), -EPERM);
+    CHECK(sys(SYS_ioctl, udp, SIOCSIFFLAGS, user_ifreq("eth9", &value)), -EPERM);
+    CHECK(sys(SYS_ioctl, udp, SIOCSIFFLAGS, HARNESS_UNMAPPED), -EFAULT);    /* read first, as Linux */
+    CHECK(sys(SYS_ioctl, udp, SIOCADDRT, HARNESS_UNMAPPED), -EPERM);        /* checked first, as Linux */
+    uintptr_t request = user_ifreq("lo", NULL);
+    CHECK(sys(SYS_ioctl, udp, SIOCGIFFLAGS, request), 0);                  /* queries stay open */
+    assert_int_equal(read_ifreq(request).flags, IFF_UP | IFF_LOOPBACK | IFF_RUNNING);
+    CHECK(sys(SYS_bind, udp, user_inet_address(127, 0, 0, 1, 80), 16), -EACCES);
+    CHECK(sys(SYS_bind, tcp, user_inet_address(127, 0, 0, 1, 1023), 16), -EACCES);
+    CHECK(sys(SYS_bind, tcp, user_inet_address(127, 0, 0, 1, 1024), 16), 0);
+    CHECK(sys(SYS_bind, udp, user_inet_address(127, 0, 0, 1, 0), 16), 0);
+    OK(sys(SYS_close, udp));
+    OK(sys(SYS_close, tcp));
+}
+
+/* Root may bind a low port. */
+static void root_binds_low_ports(void **state)
+{
+    long udp = OK(sys(SYS_socket, 2, 2, 0));
+    CHECK(sys(SYS_bind, udp, user_inet_address(127, 0, 0, 1, 80), 16), 0);
+    OK(sys(SYS_close, udp));
+}
+
+/* A datagram the NIC's full transmit ring refuses is dropped and counted; send succeeds (Linux). */
+static void udp_send_succeeds_when_the_transmit_ring_is_full(void **state)
+{
+    configure_eth0();
+    long udp = OK(sys(SYS_socket, 2, 2, 0));
+    uintptr_t one = user_alloc(4);
+    user_write(one, &(int){ 1 }, 4);
+    CHECK(sys(SYS_setsockopt, udp, 1 /* SOL_SOCKET */, 6 /* SO_BROADCAST */, one, 4), 0);   /* Linux needs it */
+    uintptr_t data = user_alloc(4);
+    user_write(data, "ring", 4);
+    uintptr_t broadcast = user_inet_address(10, 0, 2, 255, 9);
+    size_t before = fake.sent_count;
+    CHECK(sys(SYS_sendto, udp, data, 4, 0, broadcast, 16), 4);
+    assert_int_equal(fake.sent_count, before + 1);
+    fake.sent_count = FAKE_FRAMES;     /* the driver now answers -EAGAIN */
+    CHECK(sys(SYS_sendto, udp, data, 4, 0, broadcast, 16), 4);
+    CHECK(sys(SYS_sendto, udp, data, 4, 0, broadcast, 16), 4);
+    assert_int_equal(fake.sent_count, FAKE_FRAMES);
+    fake.sent_count = 0;
+    CHECK(sys(SYS_sendto, udp, data, 4, 0, user_inet_address(192, 168, 9, 9, 9), 16), -ENETUNREACH);
+    char table[1024];
+    render(NETWORK_TABLE_DEV, table, sizeof table);
+    const char *line = strstr(table, "eth0:");
+    assert_non_null(line);
+    unsigned long long counters[12];
+    assert_int_equal(sscanf(line + 5, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+                            &counters[0], &counters[1], &counters[2], &counters[3], &counters[4],
+                            &counters[5], &counters[6], &counters[7], &counters[8], &counters[9],
+                            &counters[10], &counters[11]), 12);
+    assert_int_equal(counters[8 + 3], 2);      /* transmit: bytes packets errs drop */
+    OK(sys(SYS_close, udp));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +443,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(interface_configuration_by_ioctl, setup_user,
                                         syscall_test_teardown),
         cmocka_unit_test_setup_teardown(default_route_by_ioctl, setup_user, syscall_test_teardown),
+        cmocka_unit_test_setup_teardown(unprivileged_callers_may_not_configure_or_bind_low_ports,
+                                        setup_user, syscall_test_teardown),
+        cmocka_unit_test_setup_teardown(root_binds_low_ports, setup_user, syscall_test_teardown),
+        cmocka_unit_test_setup_teardown(udp_send_succeeds_when_the_transmit_ring_is_full, setup_user,
+                                        syscall_test_teardown),
         cmocka_unit_test_setup_teardown(ioctls_through_socket_descriptors, setup_user,
                                         syscall_test_teardown),
     };

@@ -249,6 +249,132 @@ static void edge_triggered_reports_each_change_once(void **state)
     CHECK(events[0].data, 8);
 }
 
+#define AF_UNIX 1
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+
+/* A connected AF_UNIX pair of type. */
+static void unix_pair(int type, int pair[2])
+{
+    uintptr_t fds = user_alloc(8);
+    CHECK(sys(SYS_socketpair, AF_UNIX, type, 0, fds), 0);
+    user_read(pair, fds, 8);
+}
+
+/*
+ * The review's case: an edge reported once stays quiet while other files
+ * change (Linux wakes only the changed file's watches).
+ */
+static void an_edge_is_not_reported_again_for_other_files(void **state)
+{
+    int epfd = new_epoll();
+    int watched[2], other[2], pipe_pair[2];
+    unix_pair(SOCK_STREAM, watched);
+    unix_pair(SOCK_STREAM, other);
+    make_pipe(pipe_pair, 0);
+    CHECK(control(epfd, EPOLL_CTL_ADD, watched[0], EPOLLOUT | EPOLLET, 1), 0);
+    CHECK(control(epfd, EPOLL_CTL_ADD, pipe_pair[1], EPOLLOUT | EPOLLET, 2), 0);
+    struct test_epoll_event events[4];
+    CHECK(wait_events(epfd, events, 4, 0), 2);
+    CHECK(wait_events(epfd, events, 4, 0), 0);
+    CHECK(write_text(other[0], "y"), 1);            /* activity on unrelated files */
+    CHECK(wait_events(epfd, events, 4, 0), 0);
+    char text[4];
+    CHECK(read_fd(other[1], text, sizeof text), 1);
+    CHECK(wait_events(epfd, events, 4, 0), 0);
+    int other_pipe[2];
+    make_pipe(other_pipe, 0);
+    CHECK(write_text(other_pipe[1], "z"), 1);
+    CHECK(wait_events(epfd, events, 4, 0), 0);
+    CHECK(sys(SYS_close, other_pipe[0]), 0);       /* a hang-up elsewhere */
+    CHECK(wait_events(epfd, events, 4, 0), 0);
+    /* A new watch in the same instance does not re-report the old ones. */
+    CHECK(control(epfd, EPOLL_CTL_ADD, other[1], EPOLLOUT | EPOLLET, 3), 0);
+    CHECK(wait_events(epfd, events, 4, 0), 1);
+    CHECK(events[0].data, 3);
+    CHECK(wait_events(epfd, events, 4, 0), 0);
+}
+
+/* More data on an already readable socket is a new edge; no new data, no report. */
+static void more_data_on_a_readable_socket_is_a_new_edge(void **state)
+{
+    int epfd = new_epoll();
+    int stream[2], datagram[2];
+    unix_pair(SOCK_STREAM, stream);
+    unix_pair(SOCK_DGRAM, datagram);
+    CHECK(control(epfd, EPOLL_CTL_ADD, stream[1], EPOLLIN | EPOLLET, 1), 0);
+    CHECK(control(epfd, EPOLL_CTL_ADD, datagram[1], EPOLLIN | EPOLLET, 2), 0);
+    struct test_epoll_event events[4];
+    CHECK(wait_events(epfd, events, 4, 0), 0);
+    CHECK(write_text(stream[0], "a"), 1);
+    CHECK(wait_events(epfd, events, 4, 0), 1);
+    CHECK(events[0].data, 1);
+    CHECK(wait_events(epfd, events, 4, 0), 0);      /* still readable, nothing new */
+    CHECK(write_text(datagram[0], "b"), 1);
+    CHECK(wait_events(epfd, events, 4, 0), 1);      /* only the datagram socket */
+    CHECK(events[0].data, 2);
+    CHECK(write_text(stream[0], "c"), 1);
+    CHECK(wait_events(epfd, events, 4, 0), 1);      /* more data: a new edge */
+    CHECK(events[0].data, 1);
+    CHECK(events[0].events, EPOLLIN);
+    CHECK(wait_events(epfd, events, 4, 0), 0);
+    CHECK(write_text(datagram[0], "d"), 1);
+    CHECK(wait_events(epfd, events, 4, 0), 1);
+    CHECK(events[0].data, 2);
+    CHECK(wait_events(epfd, events, 4, 0), 0);
+}
+
+/* Pipes: data into one pipe does not report another's edge again; more data does. */
+static void pipe_edges_are_per_pipe(void **state)
+{
+    int epfd = new_epoll();
+    int first[2], second[2];
+    make_pipe(first, 0);
+    make_pipe(second, 0);
+    CHECK(control(epfd, EPOLL_CTL_ADD, first[0], EPOLLIN | EPOLLET, 1), 0);
+    CHECK(control(epfd, EPOLL_CTL_ADD, second[0], EPOLLIN | EPOLLET, 2), 0);
+    struct test_epoll_event events[4];
+    CHECK(write_text(first[1], "a"), 1);
+    CHECK(wait_events(epfd, events, 4, 0), 1);
+    CHECK(events[0].data, 1);
+    CHECK(write_text(second[1], "b"), 1);
+    CHECK(wait_events(epfd, events, 4, 0), 1);
+    CHECK(events[0].data, 2);
+    CHECK(write_text(second[1], "c"), 1);
+    CHECK(wait_events(epfd, events, 4, 0), 1);
+    CHECK(events[0].data, 2);
+    CHECK(write_text(first[1], "d"), 1);
+    CHECK(wait_events(epfd, events, 4, 0), 1);
+    CHECK(events[0].data, 1);
+    CHECK(wait_events(epfd, events, 4, 0), 0);
+}
+
+/* A file watched by two instances leaves both when its last reference goes. */
+static void closing_a_file_leaves_every_instance(void **state)
+{
+    int first = new_epoll(), second = new_epoll();
+    int pair[2], kept[2];
+    make_pipe(pair, 0);
+    make_pipe(kept, 0);
+    CHECK(write_text(pair[1], "a"), 1);
+    CHECK(write_text(kept[1], "b"), 1);
+    CHECK(control(first, EPOLL_CTL_ADD, pair[0], EPOLLIN, 1), 0);
+    CHECK(control(first, EPOLL_CTL_ADD, kept[0], EPOLLIN, 2), 0);
+    CHECK(control(second, EPOLL_CTL_ADD, pair[0], EPOLLIN, 3), 0);
+    long copy = OK(sys(SYS_dup, pair[0]));
+    CHECK(control(second, EPOLL_CTL_ADD, (int)copy, EPOLLIN, 4), 0);
+    struct test_epoll_event events[4];
+    CHECK(wait_events(first, events, 4, 0), 2);
+    CHECK(wait_events(second, events, 4, 0), 2);
+    CHECK(sys(SYS_close, pair[0]), 0);
+    CHECK(sys(SYS_close, (int)copy), 0);
+    CHECK(wait_events(first, events, 4, 0), 1);
+    CHECK(events[0].data, 2);
+    CHECK(wait_events(second, events, 4, 0), 0);
+    CHECK(sys(SYS_close, second), 0);
+    CHECK(wait_events(first, events, 4, 0), 1);
+}
+
 static void oneshot_disarms_until_mod(void **state)
 {
     int epfd = new_epoll();
@@ -495,6 +621,10 @@ int main(void)
         SYSCALL_TEST(epoll_wait_errors_in_linux_order),
         SYSCALL_TEST(level_triggered_reports_while_ready),
         SYSCALL_TEST(edge_triggered_reports_each_change_once),
+        SYSCALL_TEST(an_edge_is_not_reported_again_for_other_files),
+        SYSCALL_TEST(more_data_on_a_readable_socket_is_a_new_edge),
+        SYSCALL_TEST(pipe_edges_are_per_pipe),
+        SYSCALL_TEST(closing_a_file_leaves_every_instance),
         SYSCALL_TEST(oneshot_disarms_until_mod),
         SYSCALL_TEST(del_and_close_remove_watches),
         SYSCALL_TEST(hang_up_and_error_are_always_reported),

@@ -49,6 +49,16 @@ struct io_cursor;
 #define INET_MIN_RECEIVE_BUFFER 2304     /* SOCK_MIN_RCVBUF */
 #define INET_MIN_SEND_BUFFER 4608        /* SOCK_MIN_SNDBUF */
 #define INET_UDP_PAYLOAD_MAX 65507       /* 65535 - IPv4 header - UDP header */
+/*
+ * What a queued datagram costs against SO_RCVBUF: Linux charges an skb's
+ * truesize (buffer, struct sk_buff, shared info), about 768 bytes more
+ * than the payload, so the default buffer holds ~256 one-byte datagrams.
+ */
+#define INET_UDP_DATAGRAM_OVERHEAD 768
+static inline size_t inet_udp_charge(size_t payload)
+{
+    return ((payload + 63) & ~(size_t)63) + INET_UDP_DATAGRAM_OVERHEAD;
+}
 
 enum inet_kind { INET_TCP, INET_UDP };
 
@@ -65,6 +75,7 @@ struct inet_segment {
     struct inet_segment *next;
     struct pbuf *chain;
     size_t offset;              /* bytes of chain already read */
+    size_t capacity;            /* chain is one compact pbuf with room up to this; 0: lwIP's chain */
 };
 
 /* A received UDP datagram with its source. */
@@ -79,6 +90,7 @@ struct inet_socket {
     enum inet_kind kind;
     unsigned long id;               /* the inode number shown by fstat and /proc/net */
     struct wait_queue waiters;      /* blocking calls; woken by inet_socket_changed */
+    unsigned long readiness_changes; /* rk/poll.h: its file's readiness_changes points here */
 
     int pending_error;              /* SO_ERROR: a positive errno, 0 for none */
     unsigned shutdown;              /* INET_*_SHUTDOWN */
@@ -104,7 +116,7 @@ struct inet_socket {
             bool fin_sent;
             struct inet_segment *receive_head, *receive_tail;
             size_t receive_count;           /* unread bytes */
-            size_t window_credit;           /* bytes opened in lwIP's window ahead of reads (0 or 1) */
+            size_t window_credit;           /* bytes opened in lwIP's window ahead of reads (capped) */
             bool nodelay;
             int max_segment;                /* TCP_MAXSEG set by the user, 0: none */
             int keep_idle, keep_interval, keep_count;   /* seconds, seconds, probes */
@@ -119,8 +131,9 @@ struct inet_socket {
             struct udp_pcb *pcb;
             bool connected;
             struct inet_datagram *head, *tail;
-            size_t queued_bytes;
+            size_t queued_bytes;            /* charged: inet_udp_charge of each datagram */
             unsigned queued_count;
+            unsigned drops;                 /* Linux's sk_drops: datagrams the full buffer refused */
         } udp;
     };
 };

@@ -143,7 +143,7 @@ static void inet_render_udp(struct inet_render *render)
                     connected ? inet_raw_address(&pcb->remote_ip) : 0u,
                     connected ? pcb->remote_port : 0, connected ? 1 : 7, 0u,
                     socket ? (unsigned)socket->udp.queued_bytes : 0u, 0, 0ul, 0, 0u, 0,
-                    socket ? socket->id : 0ul, 2, "0000000000000000", 0u);
+                    socket ? socket->id : 0ul, 2, "0000000000000000", socket ? socket->udp.drops : 0u);
         inet_render_line(render, line, UDP_LINE_WIDTH);
     }
 }

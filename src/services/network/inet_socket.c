@@ -66,7 +66,7 @@ struct file *inet_socket_file(struct inet_socket *socket, unsigned extra_flags)
     const struct file_ops *ops = socket->kind == INET_TCP ? &inet_tcp_file_ops : &inet_udp_file_ops;
     struct file *file = file_alloc(ops, &network_service, O_RDWR | extra_flags);
     if (file)
-        file->private = socket;
+        file->private = socket, file->readiness_changes = &socket->readiness_changes;
     return file;
 }
 
@@ -93,13 +93,19 @@ int inet_tcp_socket_create(struct file **out)
     return 0;
 }
 
-/* udp_recv callback: queue the datagram with its source (dropped when the buffer is full, as Linux). */
+/*
+ * udp_recv callback: queue the datagram with its source. Dropped when the
+ * buffer is full, as Linux's __udp_enqueue_schedule_skb: a datagram is
+ * taken while the charge already queued is within SO_RCVBUF.
+ */
 void inet_udp_received(void *argument, struct udp_pcb *pcb, struct pbuf *chain,
                        const ip_addr_t *address, u16_t port)
 {
     struct inet_socket *socket = argument;
     if (!socket || (socket->shutdown & INET_RECEIVE_SHUTDOWN) ||
-        socket->udp.queued_bytes + chain->tot_len > (size_t)socket->receive_buffer) {
+        socket->udp.queued_bytes > (size_t)socket->receive_buffer) {
+        if (socket && !(socket->shutdown & INET_RECEIVE_SHUTDOWN))
+            socket->udp.drops++;
         pbuf_free(chain);
         return;
     }
@@ -116,7 +122,7 @@ void inet_udp_received(void *argument, struct udp_pcb *pcb, struct pbuf *chain,
     else
         socket->udp.head = datagram;
     socket->udp.tail = datagram;
-    socket->udp.queued_bytes += chain->tot_len;
+    socket->udp.queued_bytes += inet_udp_charge(chain->tot_len);
     socket->udp.queued_count++;
     inet_socket_changed(socket);
 }
@@ -148,7 +154,7 @@ int inet_udp_socket_create(struct file **out)
 void inet_socket_changed(struct inet_socket *socket)
 {
     wait_queue_wake_all(&socket->waiters);
-    poll_notify();
+    poll_notify_changes(&socket->readiness_changes);
 }
 
 /*

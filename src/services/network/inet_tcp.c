@@ -23,7 +23,67 @@
 /* Largest piece copied from the caller's buffer into lwIP per tcp_write. */
 #define INET_SEND_CHUNK 16384u
 
+/* Small segments are copied into compact pbufs of this size, appended while one has room. */
+#define INET_TCP_COMPACT_CAPACITY 512u
+
+/*
+ * Most window bytes opened ahead of reads (inet_tcp_received). Each
+ * persist probe the peer sends fills the byte opened, so the credit grows
+ * by one per probe while the reader sleeps; the cap bounds what a peer
+ * can push beyond the window. It is not 1: with both ends of a loopback
+ * connection full, a spent credit on each side is the ACK storm the
+ * credit avoids (both_directions_full_at_once_stay_quiet); lwIP's probes
+ * back off to one a minute, so the cap is reached only after weeks.
+ */
+#define INET_TCP_WINDOW_CREDIT_MAX 65536u
+
 /* ------------------------------------------------------- pcb callbacks */
+
+/*
+ * Queue chain (the reference lwIP handed over) on the receive queue.
+ * Every frame received from a NIC fills a whole PBUF_POOL_BUFSIZE pool
+ * pbuf whatever its payload, so a segment of at most half of that is
+ * copied into a compact pbuf, appended to the previous one while it has
+ * room (Linux's collapsing of small skbs): a peer sending 1-byte segments
+ * pins about as much memory as the window admits, not 1.5 KiB a byte.
+ * Returns false without memory, chain untouched (lwIP offers it again).
+ */
+static bool inet_tcp_store(struct inet_socket *socket, struct pbuf *chain)
+{
+    u16_t length = chain->tot_len;
+    bool small = length <= PBUF_POOL_BUFSIZE / 2;
+    struct inet_segment *tail = socket->tcp.receive_tail;
+    if (small && tail && tail->capacity && tail->capacity - tail->chain->len >= length) {
+        pbuf_copy_partial(chain, (uint8_t *)tail->chain->payload + tail->chain->len, length, 0);
+        tail->chain->len += length;
+        tail->chain->tot_len += length;
+        pbuf_free(chain);
+        socket->tcp.receive_count += length;
+        return true;
+    }
+    struct inet_segment *segment = kzalloc(sizeof *segment);
+    if (!segment)
+        return false;
+    if (small) {
+        u16_t capacity = (u16_t)RK_MAX((unsigned)length, INET_TCP_COMPACT_CAPACITY);
+        struct pbuf *compact = pbuf_alloc(PBUF_RAW, capacity, PBUF_RAM);
+        if (compact) {
+            pbuf_copy_partial(chain, compact->payload, length, 0);
+            compact->len = compact->tot_len = length;
+            pbuf_free(chain);
+            chain = compact;
+            segment->capacity = capacity;
+        }
+    }
+    segment->chain = chain;
+    if (tail)
+        tail->next = segment;
+    else
+        socket->tcp.receive_head = segment;
+    socket->tcp.receive_tail = segment;
+    socket->tcp.receive_count += length;
+    return true;
+}
 
 /* tcp_recv: queue data; NULL is the peer's FIN. */
 err_t inet_tcp_received(void *argument, struct tcp_pcb *pcb, struct pbuf *chain, err_t error)
@@ -48,16 +108,9 @@ err_t inet_tcp_received(void *argument, struct tcp_pcb *pcb, struct pbuf *chain,
         inet_socket_changed(socket);
         return ERR_OK;
     }
-    struct inet_segment *segment = kzalloc(sizeof *segment);
-    if (!segment)
+    u16_t length = chain->tot_len;
+    if (!inet_tcp_store(socket, chain))
         return ERR_MEM;     /* lwIP keeps it as refused data and offers it again */
-    segment->chain = chain;
-    if (socket->tcp.receive_tail)
-        socket->tcp.receive_tail->next = segment;
-    else
-        socket->tcp.receive_head = segment;
-    socket->tcp.receive_tail = segment;
-    socket->tcp.receive_count += chain->tot_len;
     /*
      * Never let lwIP's receive window reach 0: with both windows of a
      * connection at 0, lwIP 2.1.3 answers every pure ACK with an ACK
@@ -72,9 +125,9 @@ err_t inet_tcp_received(void *argument, struct tcp_pcb *pcb, struct pbuf *chain,
      * small write for a whole delayed-ACK period. Full segments keep
      * lwIP's every-other-segment ACKs.
      */
-    if (chain->tot_len < pcb->mss)
+    if (length < pcb->mss)
         tcp_ack_now(pcb);
-    if (pcb->rcv_wnd == 0) {
+    if (pcb->rcv_wnd == 0 && socket->tcp.window_credit < INET_TCP_WINDOW_CREDIT_MAX) {
         tcp_recved(pcb, 1);
         socket->tcp.window_credit++;
     }
@@ -430,6 +483,13 @@ long inet_tcp_send(struct file *file, struct socket_message *message, int flags)
         /* The send buffer is full: push what is queued and wait for acknowledgements. */
         tcp_output(pcb);
         inet_kick();
+        /*
+         * Over loopback the kick may deliver and acknowledge all of it
+         * before we sleep: inet_tcp_sent's wake-up found nobody waiting,
+         * so look again first (else we would sleep until lwIP's poll).
+         */
+        if (socket->tcp.pcb != pcb || socket->pending_error || inet_tcp_send_room(pcb) > room)
+            continue;
         if (nonblocking) {
             result = -EAGAIN;
             break;

@@ -18,6 +18,7 @@
 #include <rk/string.h>
 
 #include "inet_internal.h"
+#include "network_internal.h"
 
 /* See inet_internal.h. */
 int inet_tcp_renew_pcb(struct inet_socket *socket)
@@ -39,7 +40,7 @@ int inet_tcp_renew_pcb(struct inet_socket *socket)
     return 0;
 }
 
-/* socket_ops.bind for TCP: -EINVAL when bound or connected, -EADDRINUSE, -EADDRNOTAVAIL. */
+/* socket_ops.bind for TCP: -EINVAL when bound or connected, -EADDRINUSE, -EADDRNOTAVAIL, -EACCES. */
 int inet_tcp_bind(struct file *file, const struct socket_address *address)
 {
     struct inet_socket *socket = inet_socket_of(file);
@@ -54,6 +55,9 @@ int inet_tcp_bind(struct file *file, const struct socket_address *address)
         return -EINVAL;
     if (!inet_address_is_local(address->inet.address))
         return -EADDRNOTAVAIL;
+    if (address->inet.port && address->inet.port < NETWORK_PRIVILEGED_PORT_END &&
+        !network_caller_is_privileged())
+        return -EACCES;
     ip_addr_t local;
     inet_address_to_lwip(address->inet.address, &local);
     inet_tcp_apply_options(socket);

@@ -16,6 +16,7 @@
 #include <rk/vfs.h>
 
 #include "inet_internal.h"
+#include "network_internal.h"
 
 /* See inet_internal.h. */
 void inet_udp_drop_queue(struct inet_socket *socket)
@@ -32,7 +33,7 @@ void inet_udp_drop_queue(struct inet_socket *socket)
     socket->udp.queued_count = 0;
 }
 
-/* socket_ops.bind for UDP: -EINVAL when bound, -EADDRINUSE, -EADDRNOTAVAIL. */
+/* socket_ops.bind for UDP: -EINVAL when bound, -EADDRINUSE, -EADDRNOTAVAIL, -EACCES (port < 1024). */
 int inet_udp_bind(struct file *file, const struct socket_address *address)
 {
     struct inet_socket *socket = inet_socket_of(file);
@@ -41,6 +42,9 @@ int inet_udp_bind(struct file *file, const struct socket_address *address)
         return -EINVAL;
     if (!inet_address_is_local(address->inet.address))
         return -EADDRNOTAVAIL;
+    if (address->inet.port && address->inet.port < NETWORK_PRIVILEGED_PORT_END &&
+        !network_caller_is_privileged())
+        return -EACCES;
     ip_addr_t local;
     inet_address_to_lwip(address->inet.address, &local);
     err_t result = udp_bind(pcb, &local, address->inet.port);
@@ -109,7 +113,12 @@ long inet_udp_send(struct file *file, struct socket_message *message, int flags)
     inet_kick();
     if (result == ERR_RTE)
         return -ENETUNREACH;
-    if (result != ERR_OK)
+    /*
+     * The interface could not take the frame (a full transmit ring, a
+     * driver error; the interface counts the drop): Linux drops such a
+     * datagram and reports success (udp_send_skb without IP_RECVERR).
+     */
+    if (result != ERR_OK && result != ERR_MEM && result != ERR_IF)
         return inet_error_from_lwip(result);
     return (long)length;
 }
@@ -146,7 +155,7 @@ long inet_udp_receive(struct file *file, struct socket_message *message, int fla
         socket->udp.head = datagram->next;
         if (!socket->udp.head)
             socket->udp.tail = NULL;
-        socket->udp.queued_bytes -= size;
+        socket->udp.queued_bytes -= inet_udp_charge(size);
         socket->udp.queued_count--;
         pbuf_free(datagram->chain);
         kfree(datagram);

@@ -5,9 +5,22 @@
  */
 #include <rk/errno.h>
 #include <rk/services.h>
+#include <rk/system.h>
 
 #include "network.h"
 #include "network_internal.h"
+
+/* See network_internal.h. */
+bool network_caller_is_privileged(void)
+{
+    int pid = system_current_pid();
+    if (pid == 0)
+        return true;
+    struct process_info info;
+    if (system_process_info(pid, &info) < 0)
+        return false;
+    return info.euid == 0;
+}
 
 /* /proc/net tables: each part renders its own. */
 static long network_render_table(enum network_table table, char *buffer, size_t size)

@@ -26,6 +26,15 @@ struct file;
 /* The registered service (for file_alloc's owner). */
 extern struct service network_service;
 
+/*
+ * True when the calling process may configure the network and bind ports
+ * below 1024 (Linux's CAP_NET_ADMIN, CAP_NET_BIND_SERVICE): there are no
+ * capabilities here, so an effective uid of 0; kernel threads are trusted.
+ */
+bool network_caller_is_privileged(void);
+/* Ports below this need network_caller_is_privileged (ip_unprivileged_port_start). */
+#define NETWORK_PRIVILEGED_PORT_END 1024
+
 /* stack: bring lwIP up (service start) / drop it (stop). 0 or -errno. */
 int network_stack_start(void);
 void network_stack_stop(void);

@@ -127,7 +127,8 @@ void network_stack_kick(void)
 /*
  * netif->linkoutput of an Ethernet interface: one frame to the driver
  * (through the gate). ERR_OK, ERR_MEM when the driver's ring is full,
- * ERR_IF otherwise (lwIP's TCP retransmits either way).
+ * ERR_IF otherwise (lwIP's TCP retransmits either way); a frame not taken
+ * counts as a transmit drop (/proc/net/dev).
  */
 static err_t stack_ethernet_output(struct netif *netif, struct pbuf *packet)
 {
@@ -141,6 +142,8 @@ static err_t stack_ethernet_output(struct netif *netif, struct pbuf *packet)
     }
     struct service *device = interface->device;
     int error = GATE_CALL(device, driver_ops(interface)->transmit(device, frame, packet->tot_len));
+    if (error < 0)
+        MIB2_STATS_NETIF_INC(netif, ifoutdiscards);
     if (error == -EAGAIN)
         return ERR_MEM;
     return error < 0 ? ERR_IF : ERR_OK;
@@ -348,6 +351,8 @@ void stack_interface_statistics(const struct stack_interface *interface,
     if (interface->device) {
         struct service *device = interface->device;
         GATE_CALL_VOID(device, driver_ops(interface)->get_statistics(device, statistics));
+        /* Frames the driver did not take (stack_ethernet_output) are counted here. */
+        statistics->transmit_dropped += interface->netif->mib2_counters.ifoutdiscards;
         return;
     }
     /* lo: lwIP counts what it looped (received == sent). */

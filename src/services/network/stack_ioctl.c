@@ -404,6 +404,18 @@ static long route_request(unsigned command, uintptr_t argument)
     return 0;
 }
 
+/* True for the SIOCSIF* requests that change an interface. */
+static bool interface_command_sets(unsigned command)
+{
+    switch (command) {
+    case SIOCSIFFLAGS: case SIOCSIFADDR: case SIOCSIFDSTADDR: case SIOCSIFBRDADDR:
+    case SIOCSIFNETMASK: case SIOCSIFMETRIC: case SIOCSIFMTU:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* See network_internal.h. */
 long network_stack_interface_ioctl(unsigned command, uintptr_t argument)
 {
@@ -412,6 +424,8 @@ long network_stack_interface_ioctl(unsigned command, uintptr_t argument)
         return interface_configuration(argument);
     case SIOCADDRT:
     case SIOCDELRT:
+        if (!network_caller_is_privileged())
+            return -EPERM;      /* Linux's ip_rt_ioctl checks CAP_NET_ADMIN before reading */
         return route_request(command, argument);
     case SIOCGIFNAME: case SIOCGIFFLAGS: case SIOCSIFFLAGS: case SIOCGIFADDR: case SIOCSIFADDR:
     case SIOCGIFDSTADDR: case SIOCSIFDSTADDR: case SIOCGIFBRDADDR: case SIOCSIFBRDADDR:
@@ -425,6 +439,8 @@ long network_stack_interface_ioctl(unsigned command, uintptr_t argument)
     struct linux_ifreq request;
     if (copy_from_user(&request, argument, sizeof request) < 0)
         return -EFAULT;
+    if (interface_command_sets(command) && !network_caller_is_privileged())
+        return -EPERM;          /* Linux: CAP_NET_ADMIN, checked after reading the request */
     bool copy_back = false;
     long result = interface_request(command, &request, &copy_back);
     if (result == 0 && copy_back && copy_to_user(argument, &request, sizeof request) < 0)

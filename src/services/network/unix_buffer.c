@@ -61,28 +61,88 @@ struct unix_buffer *unix_buffer_create(struct unix_socket *sender, size_t length
     return buffer;
 }
 
-void unix_rights_drop(struct file **rights, unsigned count)
+/*
+ * Rights whose references remain to be put, as buffers out of every queue
+ * (their link free) that hold them. Putting a socket file's last
+ * reference releases it, which frees its queue, whose rights may hold the
+ * last reference of another socket, and so on along a chain of sockets
+ * passed inside each other: so the outermost unix_buffer_free or
+ * unix_rights_drop drains the list in a loop (draining), and the frees
+ * that the releases cause only append to it. The stack stays bounded
+ * whatever the chain's length.
+ */
+static struct list_node deferred_rights = LIST_HEAD_INIT(deferred_rights);
+static bool draining;
+
+/* Put every file of rights and free the array. */
+static void unix_rights_put_all(struct file **rights, unsigned count)
 {
-    if (!rights)
-        return;
     for (unsigned i = 0; i < count; i++)
         file_put(rights[i]);
     kfree(rights);
 }
 
+/* As the outermost caller (draining set): put every deferred right, then collect if asked. */
+static void unix_deferred_drain(void)
+{
+    while (!list_is_empty(&deferred_rights)) {
+        struct unix_buffer *holder =
+            list_entry(list_pop_front(&deferred_rights), struct unix_buffer, link);
+        unix_rights_put_all(holder->rights, holder->rights_count);
+        kfree(holder);
+    }
+    draining = false;
+    unix_gc_run_requested();
+}
+
+/* Queue holder (a buffer out of every queue, with rights) for its rights to be put; drain unless nested. */
+static void unix_rights_defer(struct unix_buffer *holder)
+{
+    list_push_back(&deferred_rights, &holder->link);
+    if (draining)
+        return;
+    draining = true;
+    unix_deferred_drain();
+}
+
+bool unix_rights_draining(void) { return draining; }
+
+void unix_rights_drop(struct file **rights, unsigned count)
+{
+    if (!rights)
+        return;
+    if (!draining) {
+        draining = true;
+        unix_rights_put_all(rights, count);
+        unix_deferred_drain();
+        return;
+    }
+    struct unix_buffer *holder = kzalloc(sizeof *holder);
+    if (!holder) {
+        unix_rights_put_all(rights, count);   /* out of memory: one nested level more */
+        return;
+    }
+    holder->rights = rights;
+    holder->rights_count = count;
+    unix_rights_defer(holder);
+}
+
 void unix_buffer_free(struct unix_buffer *buffer)
 {
     struct unix_socket *sender = buffer->sender;
-    struct file **rights = buffer->rights;
-    unsigned rights_count = buffer->rights_count;
-    for (unsigned i = 0; i < rights_count; i++)
-        unix_inflight_remove(rights[i]);
+    for (unsigned i = 0; i < buffer->rights_count; i++)
+        unix_inflight_remove(buffer->rights[i]);
     sender->send_charge -= buffer->charge;
     wait_queue_wake_all(&sender->write_waiters);
-    poll_notify();
-    kfree(buffer);
-    unix_rights_drop(rights, rights_count);
-    unix_socket_put(sender);
+    poll_notify_changes(&sender->readiness_changes);
+    buffer->sender = NULL;
+    unix_socket_put(sender);   /* frees at most the socket: nothing re-enters */
+    if (buffer->rights_count == 0) {
+        kfree(buffer->rights);
+        kfree(buffer);
+        return;
+    }
+    unix_rights_defer(buffer);
 }
 
 void unix_queue_append(struct unix_socket *receiver, struct unix_buffer *buffer)
@@ -91,7 +151,7 @@ void unix_queue_append(struct unix_socket *receiver, struct unix_buffer *buffer)
     receiver->queue_length++;
     receiver->queue_bytes += buffer->length - buffer->consumed;
     wait_queue_wake_all(&receiver->read_waiters);
-    poll_notify();
+    poll_notify_changes(&receiver->readiness_changes);
 }
 
 void unix_queue_unlink(struct unix_socket *socket, struct unix_buffer *buffer)
@@ -100,7 +160,8 @@ void unix_queue_unlink(struct unix_socket *socket, struct unix_buffer *buffer)
     socket->queue_length--;
     socket->queue_bytes -= buffer->length - buffer->consumed;
     wait_queue_wake_all(&socket->peer_waiters);
-    poll_notify();
+    /* Datagram senders waiting for room are other sockets: notify them all. */
+    poll_notify_changes(socket->type == SOCK_STREAM ? &socket->readiness_changes : NULL);
 }
 
 void unix_queue_take_all(struct unix_socket *socket, struct list_node *list)
@@ -111,7 +172,8 @@ void unix_queue_take_all(struct unix_socket *socket, struct list_node *list)
     socket->queue_length = 0;
     socket->queue_bytes = 0;
     wait_queue_wake_all(&socket->peer_waiters);
-    poll_notify();
+    /* Datagram senders waiting for room are other sockets: notify them all. */
+    poll_notify_changes(socket->type == SOCK_STREAM ? &socket->readiness_changes : NULL);
 }
 
 void unix_buffer_list_free(struct list_node *list)

@@ -99,6 +99,8 @@ long unix_datagram_send(struct file *file, struct socket_message *message, int f
     struct unix_socket *socket = unix_socket_of(file);
     if (flags & MSG_OOB)
         return -EOPNOTSUPP;
+    if (message->rights_count > 0)
+        unix_gc_before_send();
     bool seqpacket = socket->type == SOCK_SEQPACKET;
     const struct socket_address *address = message->address;
     if (seqpacket) {

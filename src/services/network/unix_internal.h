@@ -59,6 +59,7 @@
                                             SKB_MAX_HEAD(0) + 32 KiB of page fragments) */
 #define UNIX_DATAGRAM_QUEUE_LIMIT 10u    /* max_dgram_qlen */
 #define UNIX_AUTOBIND_NAMES 0x100000u    /* "\0" + 5 hex digits */
+#define UNIX_INFLIGHT_TRIGGER_GC 16000u /* files in flight between passes run by a send (Linux's) */
 
 #define UNIX_FIONREAD 0x541B             /* SIOCINQ */
 #define UNIX_SIOCOUTQ 0x5411             /* TIOCOUTQ */
@@ -84,6 +85,7 @@ struct unix_name {
 struct unix_socket {
     unsigned long references;
     struct file *file;               /* not referenced; NULL for a connection not yet accepted */
+    unsigned long readiness_changes; /* rk/poll.h: its file's readiness_changes points here */
     int type;                        /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
     enum unix_state state;
     bool released;                   /* its owner let go (Linux's SOCK_DEAD) */
@@ -124,8 +126,10 @@ struct unix_socket {
     struct socket_credentials peer_credentials;  /* SO_PEERCRED */
 
     unsigned long inflight;          /* references to its file held by queued buffers (SCM_RIGHTS) */
+    struct list_node inflight_link;  /* in unix_gc.c's list of sockets in flight while inflight > 0 */
     unsigned long gc_references;     /* unix_gc: in-flight references from outside the candidates */
     bool gc_candidate, gc_alive;     /* unix_gc's marks */
+    struct unix_socket *gc_next;     /* unix_gc: its stack of live candidates to scan */
 
     uint64_t inode_number;
     uint32_t owner_uid, owner_gid;
@@ -244,7 +248,15 @@ void unix_buffer_list_free(struct list_node *list);
  */
 void unix_rights_deliver(struct unix_buffer *buffer, struct socket_message *message, bool peek,
                          struct file ***dropped, unsigned *dropped_count);
+/*
+ * Put the references of rights (count files) and free the array. The
+ * outermost call (or unix_buffer_free) puts them in a loop; releases it
+ * causes only queue their rights, so chains of passed sockets take
+ * bounded stack.
+ */
 void unix_rights_drop(struct file **rights, unsigned count);
+/* True while rights are being put (a release now runs nested in that loop). */
+bool unix_rights_draining(void);
 /* Fill message's source address and credentials from buffer's sender. */
 void unix_message_note_source(struct unix_socket *receiver, struct unix_buffer *buffer,
                               struct socket_message *message);
@@ -279,11 +291,24 @@ void unix_inflight_add(struct file *file);
 void unix_inflight_remove(struct file *file);
 /*
  * Release sockets whose files are referenced only from the queues of
- * sockets in the same situation (cycles of passed sockets). Runs when a
- * unix socket is made or released while files are in flight. May re-enter
- * (file_put): call with no state half-changed.
+ * sockets in the same situation (cycles of passed sockets). One pass
+ * visits the sockets in flight and their queues once (no other socket).
+ * Does nothing when nothing is in flight; nested in a collection or in
+ * unix_rights_drop's loop it only asks for a pass (unix_gc_run_requested).
+ * Called when a unix socket is released. May re-enter (file_put): call
+ * with no state half-changed.
  */
 void unix_gc(void);
+/* Run the pass asked for while rights were being put or a pass was running. */
+void unix_gc_run_requested(void);
+/*
+ * Before a send that carries rights: a pass when the files in flight grew
+ * by UNIX_INFLIGHT_TRIGGER_GC since the last one (Linux's wait_for_unix_gc),
+ * so garbage is bounded even when no socket is released.
+ */
+void unix_gc_before_send(void);
+/* Passes run since the service started (tests). */
+unsigned long unix_gc_pass_count(void);
 /* Forget the in-flight count (unix_sockets_start: a new boot). */
 void unix_gc_reset(void);
 

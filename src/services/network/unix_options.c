@@ -174,7 +174,7 @@ int unix_get_option(struct file *file, int level, int name, void *value, unsigne
         case SO_ERROR:
             result.integer = socket->error;
             socket->error = 0;
-            poll_notify();
+            poll_notify_changes(&socket->readiness_changes);
             break;
         case SO_ACCEPTCONN:
             result.integer = socket->state == UNIX_LISTENING;

@@ -74,6 +74,7 @@ int unix_socket_attach_file(struct unix_socket *socket, unsigned flags, struct f
         return -ENOMEM;
     file->private = socket;
     socket->file = file;
+    file->readiness_changes = &socket->readiness_changes;
     *out = file;
     return 0;
 }
@@ -88,7 +89,6 @@ int unix_socket_create(int type, struct file **out)
     int error = unix_socket_attach_file(socket, O_RDWR, out);
     if (error < 0)
         unix_socket_drop(socket);
-    unix_gc();
     return error;
 }
 

@@ -114,7 +114,7 @@ int unix_stream_listen(struct file *file, int backlog)
     struct socket_credentials real;
     unix_current_credentials(&real, &socket->peer_credentials);
     socket->has_peer_credentials = true;
-    poll_notify();
+    poll_notify_changes(&socket->readiness_changes);
     return 0;
 }
 
@@ -235,6 +235,8 @@ long unix_stream_send(struct file *file, struct socket_message *message, int fla
         return -ENOTCONN;
     if (socket->shutdown & UNIX_SHUTDOWN_SEND)
         return -EPIPE;
+    if (message->rights_count > 0)
+        unix_gc_before_send();
     size_t total = io_remaining(message->data);
     size_t sent = 0;
     struct unix_wait wait;

@@ -69,10 +69,13 @@ int epoll_collect(struct file *epoll, struct epoll_report *reports, int max, uin
 /* Watches in instance epoll (a bound for the report buffer). */
 unsigned epoll_watch_count(struct file *epoll);
 
-/* file's last reference is going: remove it from every instance. Called by file_put. */
+/*
+ * file's last reference is going: remove its watches (file->epoll_watches)
+ * from their instances. Called by file_put.
+ */
 void epoll_file_released(struct file *file);
 
-/* Forget every instance (a new boot in the same process: hosted tests). */
+/* A new boot in the same process (hosted tests): forget the nesting depth. */
 void epoll_reset(void);
 
 #endif

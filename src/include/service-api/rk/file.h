@@ -40,6 +40,7 @@
 
 struct file;
 struct socket_ops;
+struct epoll_watch;
 
 /*
  * Operations of a file that is not a plain filesystem node (pipes, later
@@ -60,7 +61,8 @@ struct file_ops {
     /*
      * poll(2)/select(2): the readiness mask now (rk/poll.h: POLLIN,
      * POLLOUT, POLLHUP, POLLERR...), never sleeping. A file whose
-     * readiness changes calls poll_notify() after the change.
+     * readiness changes calls poll_notify() after the change (or
+     * poll_notify_changes(file->readiness_changes), rk/poll.h).
      */
     unsigned (*poll)(struct file *file);
     /*
@@ -90,6 +92,13 @@ struct file {
     void *private;                 /* the owner's */
     unsigned long poll_version;    /* the owner's (pipes: Linux's f_version for POLLHUP) */
     bool holds_write_access;       /* Core: counted in vnode->write_access (released by file_put) */
+    /*
+     * The owner's readiness-change counter (rk/poll.h, poll_notify_changes)
+     * when it keeps one, in an object that outlives the file; NULL when the
+     * owner only calls poll_notify() (epoll then takes every one as a change).
+     */
+    unsigned long *readiness_changes;
+    struct epoll_watch *epoll_watches; /* Core's epoll: this file's watches (a list), NULL if none */
 };
 
 /* A new description with one reference, or NULL when memory is exhausted. */

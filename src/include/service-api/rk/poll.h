@@ -40,6 +40,28 @@
 void poll_notify(void);
 
 /*
+ * Readiness-change counters (for EPOLLET): an owner that knows which of
+ * its objects changed keeps an unsigned long counter in that object,
+ * points the object's files at it (file->readiness_changes, rk/file.h)
+ * and calls poll_notify_changes(&counter) instead of poll_notify(): the
+ * counter moves, the pollers wake, and an edge-triggered epoll watch of
+ * another file is not reported again. poll_notify() stays the "anything
+ * may have changed" form (a readiness change of files the caller cannot
+ * name): every ready edge-triggered watch is then reported again.
+ * changes NULL is poll_notify(). Any context; never sleeps.
+ */
+void poll_notify_changes(unsigned long *changes);
+
+/*
+ * Wake the pollers without any file's readiness changing (a new epoll
+ * watch: its waiter looks again). Any context; never sleeps.
+ */
+void poll_wake(void);
+
+/* How many poll_notify() calls (the "anything changed" form) there were so far. */
+uint64_t poll_broad_generation(void);
+
+/*
  * The pollers' side (the Core's poll/select, and a service thread that
  * waits for "anything changed"): poll_generation() before checking the
  * conditions, then poll_wait_change(seen, timeout_ns) sleeps unless a

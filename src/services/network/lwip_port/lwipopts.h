@@ -65,6 +65,9 @@
 #define TCP_SND_BUF (64 * 1024)
 #define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
 #define TCP_QUEUE_OOSEQ 1
+/* Out-of-order segments a connection may hold: a window's worth, in at most ~190 KiB of pool pbufs. */
+#define TCP_OOSEQ_MAX_BYTES TCP_WND
+#define TCP_OOSEQ_MAX_PBUFS 128
 #define TCP_MSL 30000                 /* TIME-WAIT lasts 2 MSL: 60 s, as Linux */
 #define TCP_LISTEN_BACKLOG 1
 #define TCP_DEFAULT_LISTEN_BACKLOG 128
