@@ -213,36 +213,6 @@ static uint64_t deadline_from_ms(int timeout_ms)
     return timeout_ms < 0 ? WAIT_FOREVER : deadline_after((uint64_t)timeout_ms * 1000000u);
 }
 
-/*
- * The temporary signal mask of epoll_pwait/epoll_pwait2 (set_user_sigmask):
- * none when address is 0; -EINVAL unless size is 8; -EFAULT.
- */
-static int signal_mask_install(uintptr_t address, uint64_t size)
-{
-    if (address == 0)
-        return 0;
-    if (size != sizeof(uint64_t))
-        return -EINVAL;
-    uint64_t mask;
-    if (copy_from_user(&mask, address, sizeof mask) < 0)
-        return -EFAULT;
-    struct thread *thread = thread_current();
-    thread->signals.saved_blocked = thread->signals.blocked;
-    thread->signals.restore_saved_blocked = true;
-    thread->signals.blocked = mask & ~SIGNAL_UNBLOCKABLE;
-    return 0;
-}
-
-/* restore_saved_sigmask_unless(result == -EINTR): delivery restores it after the handler. */
-static void signal_mask_finish(long result)
-{
-    struct thread *thread = thread_current();
-    if (!thread->signals.restore_saved_blocked || result == -EINTR)
-        return;
-    thread->signals.blocked = thread->signals.saved_blocked;
-    thread->signals.restore_saved_blocked = false;
-}
-
 /* epoll_wait(epfd, events, maxevents, timeout_ms). */
 long sys_epoll_wait(const uint64_t arguments[6])
 {
@@ -253,12 +223,12 @@ long sys_epoll_wait(const uint64_t arguments[6])
 /* epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask, sigsetsize): the mask first. */
 long sys_epoll_pwait(const uint64_t arguments[6])
 {
-    int error = signal_mask_install(ARGUMENT_ADDRESS(4), arguments[5]);
+    int error = syscall_signal_mask_install(ARGUMENT_ADDRESS(4), arguments[5]);
     if (error < 0)
         return error;
     long result = epoll_wait_common(ARGUMENT_INT(0), ARGUMENT_ADDRESS(1), ARGUMENT_INT(2),
                                     deadline_from_ms(ARGUMENT_INT(3)));
-    signal_mask_finish(result);
+    syscall_signal_mask_finish(result);
     return result;
 }
 
@@ -274,10 +244,10 @@ long sys_epoll_pwait2(const uint64_t arguments[6])
             return -EINVAL;
         deadline = deadline_after(timespec_to_ns(&timeout));
     }
-    int error = signal_mask_install(ARGUMENT_ADDRESS(4), arguments[5]);
+    int error = syscall_signal_mask_install(ARGUMENT_ADDRESS(4), arguments[5]);
     if (error < 0)
         return error;
     long result = epoll_wait_common(ARGUMENT_INT(0), ARGUMENT_ADDRESS(1), ARGUMENT_INT(2), deadline);
-    signal_mask_finish(result);
+    syscall_signal_mask_finish(result);
     return result;
 }

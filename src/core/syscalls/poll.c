@@ -160,12 +160,12 @@ long sys_poll(const uint64_t arguments[6])
 }
 
 /*
- * Install the temporary signal mask of ppoll/pselect6 (sigset at address,
+ * See syscall_support.h. The temporary signal mask (sigset at address,
  * size bytes, 0 = none). Returns 0 or -EINVAL (size is not 8) / -EFAULT.
  * The old mask is kept in saved_blocked with restore_saved_blocked set:
  * signal delivery (or syscall_restore_signal_mask) puts it back.
  */
-static int signal_mask_install(uintptr_t address, uint64_t size)
+int syscall_signal_mask_install(uintptr_t address, uint64_t size)
 {
     if (address == 0)
         return 0;
@@ -186,7 +186,7 @@ static int signal_mask_install(uintptr_t address, uint64_t size)
  * interrupted case, where delivery restores the mask after running the
  * handler), put the caller's mask back now.
  */
-static void signal_mask_finish(long result)
+void syscall_signal_mask_finish(long result)
 {
     struct thread *thread = thread_current();
     if (!thread->signals.restore_saved_blocked)
@@ -213,11 +213,11 @@ long sys_ppoll(const uint64_t arguments[6])
             return -EINVAL;
         deadline = deadline_after(timespec_to_ns(&timeout));
     }
-    int error = signal_mask_install(ARGUMENT_ADDRESS(3), arguments[4]);
+    int error = syscall_signal_mask_install(ARGUMENT_ADDRESS(3), arguments[4]);
     if (error < 0)
         return error;
     long result = poll_common(ARGUMENT_ADDRESS(0), arguments[1], deadline);
-    signal_mask_finish(result);
+    syscall_signal_mask_finish(result);
     return result;
 }
 
@@ -393,13 +393,13 @@ long sys_pselect6(const uint64_t arguments[6])
         } mask_argument;
         if (copy_from_user(&mask_argument, ARGUMENT_ADDRESS(5), sizeof mask_argument) < 0)
             return -EFAULT;
-        int error = signal_mask_install((uintptr_t)mask_argument.address, mask_argument.size);
+        int error = syscall_signal_mask_install((uintptr_t)mask_argument.address, mask_argument.size);
         if (error < 0)
             return error;
     }
     const uintptr_t sets[3] = { ARGUMENT_ADDRESS(1), ARGUMENT_ADDRESS(2), ARGUMENT_ADDRESS(3) };
     long result = select_common(ARGUMENT_INT(0), sets, deadline);
-    signal_mask_finish(result);
+    syscall_signal_mask_finish(result);
     if (timeout_address)
         write_time_left(timeout_address, deadline, false);
     return result;

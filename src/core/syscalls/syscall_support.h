@@ -177,4 +177,18 @@ long sys_munlock(const uint64_t arguments[6]);
 long sys_mlockall(const uint64_t arguments[6]);
 long sys_munlockall(const uint64_t arguments[6]);
 
+/*
+ * The temporary signal mask of ppoll, pselect6 and epoll_pwait(2)
+ * (Linux's set_user_sigmask): none when address is 0; -EINVAL unless size
+ * is 8; -EFAULT. The old mask is kept in saved_blocked with
+ * restore_saved_blocked set (poll.c).
+ */
+int syscall_signal_mask_install(uintptr_t address, uint64_t size);
+/*
+ * After the wait: unless a signal is about to be delivered (-EINTR,
+ * -ERESTARTNOHAND: delivery restores the mask after the handler), put the
+ * caller's mask back now.
+ */
+void syscall_signal_mask_finish(long result);
+
 #endif
