@@ -58,12 +58,18 @@
 #define LWIP_CHKSUM_ALGORITHM 3
 
 /* ------------------------------------------------------------------- TCP */
-#define TCP_MSS 1460
+/*
+ * 8 KiB segments: the loopback interface has no MTU, so loopback TCP
+ * moves 8 KiB per segment (Linux: 64 KiB); on Ethernet lwIP announces and
+ * sends MTU - 40 (1460) per segment whatever this is.
+ */
+#define TCP_MSS 8192
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 2               /* windows up to 256 KiB */
 #define TCP_WND (128 * 1024)
 #define TCP_SND_BUF (64 * 1024)
-#define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
+#define TCP_SNDLOWAT (TCP_SND_BUF / 4)   /* lwIP wants it 4 MSS below 64 KiB */
+#define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + 1459) / 1460)   /* counted in Ethernet-sized pbufs */
 #define TCP_QUEUE_OOSEQ 1
 /* Out-of-order segments a connection may hold: a window's worth, in at most ~190 KiB of pool pbufs. */
 #define TCP_OOSEQ_MAX_BYTES TCP_WND
@@ -73,7 +79,7 @@
 #define TCP_DEFAULT_LISTEN_BACKLOG 128
 #define LWIP_TCP_KEEPALIVE 1          /* TCP_KEEPIDLE/KEEPINTVL/KEEPCNT settable */
 #define LWIP_TCP_TIMESTAMPS 0
-#define TCP_OVERSIZE TCP_MSS
+#define TCP_OVERSIZE 1460
 #define LWIP_CALLBACK_API 1
 
 /* ------------------------------------------------------------ interfaces */
