@@ -628,6 +628,55 @@ static void closed_connections_leave_nothing_behind(void **state)
     assert_int_equal(after.bytes_in_use, before.bytes_in_use);
 }
 
+/*
+ * More short connections than lwIP has ephemeral ports (16,383), each
+ * closed by the client first so its port stays in TIME_WAIT: connect keeps
+ * working by recycling the oldest TIME_WAIT, and so do bind to port 0 and
+ * listen without bind once every port is taken.
+ */
+#define TIME_WAIT_CONNECTIONS (16384 + 256)
+static void connect_recycles_time_wait_ports_when_ports_run_out(void **state)
+{
+    static bool port_seen[65536];
+    memset(port_seen, 0, sizeof port_seen);
+    struct file *listener = tcp_listener(5170, 8);
+    int failures = 0, reused_ports = 0;
+    for (int round = 0; round < TIME_WAIT_CONNECTIONS; round++) {
+        struct file *client = tcp_socket();
+        if (connect_to(client, 5170) != 0) {
+            failures++;
+            file_put(client);
+            break;
+        }
+        struct socket_address local;
+        assert_int_equal(client->ops->socket->get_name(client, &local, false), 0);
+        if (port_seen[local.inet.port])
+            reused_ports++;
+        port_seen[local.inet.port] = true;
+        struct file *server = accept_one(listener, NULL);
+        file_put(client);       /* FIN first: the client's port goes to TIME_WAIT */
+        char byte;
+        assert_int_equal(receive_bytes(server, &byte, 1, 0), 0);
+        file_put(server);
+    }
+    assert_int_equal(failures, 0);
+    assert_true(reused_ports > 0);
+
+    /* Every port is in TIME_WAIT now: bind(port 0) and listen's own bind recycle too. */
+    struct file *bound = tcp_socket();
+    assert_int_equal(bind_to(bound, 0), 0);
+    struct socket_address name;
+    assert_int_equal(bound->ops->socket->get_name(bound, &name, false), 0);
+    assert_true(name.inet.port >= 0xc000);
+    struct file *listening = tcp_socket();
+    assert_int_equal(listening->ops->socket->listen(listening, 1), 0);
+    assert_int_equal(listening->ops->socket->get_name(listening, &name, false), 0);
+    assert_true(name.inet.port >= 0xc000);
+    file_put(listening);
+    file_put(bound);
+    file_put(listener);
+}
+
 static void reuseaddr_binds_over_time_wait(void **state)
 {
     struct file *client, *server;
@@ -677,6 +726,7 @@ int main(void)
         cmocka_unit_test_setup(send_and_receive_on_unconnected_sockets_fail, inet_boot),
         cmocka_unit_test_setup(closed_connections_leave_nothing_behind, inet_boot),
         cmocka_unit_test_setup(reuseaddr_binds_over_time_wait, inet_boot),
+        cmocka_unit_test_setup(connect_recycles_time_wait_ports_when_ports_run_out, inet_boot),
         cmocka_unit_test_setup(tiny_segments_are_compacted_in_the_receive_queue, inet_boot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

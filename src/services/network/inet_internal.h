@@ -225,6 +225,13 @@ int inet_tcp_accept(struct file *file, struct file **new_socket, struct socket_a
 void inet_tcp_stop_listening(struct inet_socket *socket);
 /* A fresh CLOSED pcb for socket (after a failed connect or a disconnect), rebound when it was bound. */
 int inet_tcp_renew_pcb(struct inet_socket *socket);
+/*
+ * When every ephemeral port (lwIP's 0xc000-0xfffe) is taken, abort the
+ * oldest TIME_WAIT pcb on one of them that no socket points at and return
+ * its port (Linux reuses TIME_WAIT ports for new connections); 0 while a
+ * port is free or nothing can be recycled.
+ */
+u16_t inet_tcp_recycle_time_wait_port(void);
 
 /* ------------------------------------------------------------ inet_udp.c */
 

@@ -368,7 +368,15 @@ int inet_tcp_connect(struct file *file, const struct socket_address *address)
         ip_addr_t remote;
         inet_address_to_lwip(address->inet.address, &remote);
         inet_tcp_apply_options(socket);
+        if (!socket->tcp.pcb->local_port) {
+            /* Every ephemeral port taken: take over the oldest TIME_WAIT's (tcp_connect keeps a bound port). */
+            u16_t recycled = inet_tcp_recycle_time_wait_port();
+            if (recycled)
+                tcp_bind(socket->tcp.pcb, IP4_ADDR_ANY, recycled);  /* if shared, tcp_connect looks */
+        }
         err_t result = tcp_connect(socket->tcp.pcb, &remote, address->inet.port, inet_tcp_connected);
+        if (result == ERR_BUF)
+            return -EADDRNOTAVAIL;  /* no ephemeral port left, as Linux */
         if (result != ERR_OK)
             return result == ERR_RTE ? -ENETUNREACH : inet_error_from_lwip(result);
         socket->tcp.phase = INET_TCP_CONNECTING;

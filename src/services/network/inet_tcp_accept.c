@@ -20,6 +20,41 @@
 #include "inet_internal.h"
 #include "network_internal.h"
 
+#include "lwip/priv/tcp_priv.h"
+
+/* lwIP's ephemeral ports (tcp.c, TCP_LOCAL_PORT_RANGE_*): tcp_new_port hands out 0xc000-0xfffe. */
+#define INET_TCP_EPHEMERAL_FIRST 0xc000u
+#define INET_TCP_EPHEMERAL_COUNT 0x3fffu
+
+/* See inet_internal.h. */
+u16_t inet_tcp_recycle_time_wait_port(void)
+{
+    /*
+     * Fewer pcbs on ephemeral ports than ports means tcp_new_port finds a
+     * free one; only past that do we recycle (tcp_new_port would otherwise
+     * scan every list once per port before failing). One pass over the
+     * lists, as tcp_new_port makes for every port it tries.
+     */
+    unsigned in_use = 0;
+    struct tcp_pcb *oldest = NULL;
+    for (unsigned list = 0; list < NUM_TCP_PCB_LISTS; list++) {
+        for (struct tcp_pcb *pcb = *tcp_pcb_lists[list]; pcb; pcb = pcb->next) {
+            if (pcb->local_port < INET_TCP_EPHEMERAL_FIRST ||
+                pcb->local_port >= INET_TCP_EPHEMERAL_FIRST + INET_TCP_EPHEMERAL_COUNT)
+                continue;
+            in_use++;
+            /* TCP_REG puts new pcbs first: the last one of tcp_tw_pcbs is the oldest. */
+            if (tcp_pcb_lists[list] == &tcp_tw_pcbs && !pcb->callback_arg)
+                oldest = pcb;
+        }
+    }
+    if (in_use < INET_TCP_EPHEMERAL_COUNT || !oldest)
+        return 0;
+    u16_t port = oldest->local_port;
+    tcp_abort(oldest);      /* a TIME_WAIT pcb is unlinked and freed, no callback, no RST */
+    return port;
+}
+
 /* See inet_internal.h. */
 int inet_tcp_renew_pcb(struct inet_socket *socket)
 {
@@ -61,7 +96,10 @@ int inet_tcp_bind(struct file *file, const struct socket_address *address)
     ip_addr_t local;
     inet_address_to_lwip(address->inet.address, &local);
     inet_tcp_apply_options(socket);
-    err_t result = tcp_bind(socket->tcp.pcb, &local, address->inet.port);
+    u16_t recycled = address->inet.port ? 0 : inet_tcp_recycle_time_wait_port();
+    err_t result = tcp_bind(socket->tcp.pcb, &local, recycled ? recycled : address->inet.port);
+    if (recycled && result == ERR_USE)
+        result = tcp_bind(socket->tcp.pcb, &local, 0);     /* another pcb shares it: let lwIP look */
     if (result == ERR_USE || result == ERR_BUF)
         return -EADDRINUSE;
     if (result != ERR_OK)
@@ -134,8 +172,12 @@ int inet_tcp_listen(struct file *file, int backlog)
     }
     struct tcp_pcb *pcb = socket->tcp.pcb;
     inet_tcp_apply_options(socket);
-    if (!pcb->local_port && tcp_bind(pcb, IP4_ADDR_ANY, 0) != ERR_OK)
-        return -EADDRINUSE;
+    if (!pcb->local_port) {
+        u16_t recycled = inet_tcp_recycle_time_wait_port();
+        if ((!recycled || tcp_bind(pcb, IP4_ADDR_ANY, recycled) != ERR_OK) &&
+            tcp_bind(pcb, IP4_ADDR_ANY, 0) != ERR_OK)
+            return -EADDRINUSE;
+    }
     err_t result = ERR_OK;
     struct tcp_pcb *listener = tcp_listen_with_backlog_and_err(pcb, inet_tcp_lwip_backlog(backlog),
                                                               &result);
