@@ -367,7 +367,7 @@ int exec_replace(const struct exec_request *request, struct user_registers *regi
         return -EINVAL;
     }
 
-    struct exec_file program;
+    struct exec_file program = { 0 };   /* find_image releases it on every error, even before opening */
     struct elf_image image = { 0 };
     error = find_image(process, request, path_inaccessible, &arguments, &program, &image);
     if (error < 0) {
