@@ -235,16 +235,11 @@ long sys_epoll_pwait(const uint64_t arguments[6])
 /* epoll_pwait2(epfd, events, maxevents, timespec or NULL, sigmask, sigsetsize). */
 long sys_epoll_pwait2(const uint64_t arguments[6])
 {
-    uint64_t deadline = WAIT_FOREVER;
-    if (ARGUMENT_ADDRESS(3)) {
-        struct user_timespec timeout;
-        if (copy_from_user(&timeout, ARGUMENT_ADDRESS(3), sizeof timeout) < 0)
-            return -EFAULT;
-        if (!timespec_valid(&timeout))
-            return -EINVAL;
-        deadline = deadline_after(timespec_to_ns(&timeout));
-    }
-    int error = syscall_signal_mask_install(ARGUMENT_ADDRESS(4), arguments[5]);
+    uint64_t deadline;
+    int error = syscall_deadline_from_timespec(ARGUMENT_ADDRESS(3), &deadline);
+    if (error < 0)
+        return error;
+    error = syscall_signal_mask_install(ARGUMENT_ADDRESS(4), arguments[5]);
     if (error < 0)
         return error;
     long result = epoll_wait_common(ARGUMENT_INT(0), ARGUMENT_ADDRESS(1), ARGUMENT_INT(2), deadline);

@@ -159,6 +159,21 @@ long sys_poll(const uint64_t arguments[6])
     return poll_common(ARGUMENT_ADDRESS(0), arguments[1], deadline);
 }
 
+/* See syscall_support.h. */
+int syscall_deadline_from_timespec(uintptr_t address, uint64_t *deadline)
+{
+    *deadline = WAIT_FOREVER;
+    if (!address)
+        return 0;
+    struct user_timespec timeout;
+    if (copy_from_user(&timeout, address, sizeof timeout) < 0)
+        return -EFAULT;
+    if (!timespec_valid(&timeout))
+        return -EINVAL;
+    *deadline = deadline_after(timespec_to_ns(&timeout));
+    return 0;
+}
+
 /*
  * See syscall_support.h. The temporary signal mask (sigset at address,
  * size bytes, 0 = none). Returns 0 or -EINVAL (size is not 8) / -EFAULT.
@@ -204,16 +219,11 @@ void syscall_signal_mask_finish(long result)
  */
 long sys_ppoll(const uint64_t arguments[6])
 {
-    uint64_t deadline = WAIT_FOREVER;
-    if (ARGUMENT_ADDRESS(2)) {
-        struct user_timespec timeout;
-        if (copy_from_user(&timeout, ARGUMENT_ADDRESS(2), sizeof timeout) < 0)
-            return -EFAULT;
-        if (!timespec_valid(&timeout))
-            return -EINVAL;
-        deadline = deadline_after(timespec_to_ns(&timeout));
-    }
-    int error = syscall_signal_mask_install(ARGUMENT_ADDRESS(3), arguments[4]);
+    uint64_t deadline;
+    int error = syscall_deadline_from_timespec(ARGUMENT_ADDRESS(2), &deadline);
+    if (error < 0)
+        return error;
+    error = syscall_signal_mask_install(ARGUMENT_ADDRESS(3), arguments[4]);
     if (error < 0)
         return error;
     long result = poll_common(ARGUMENT_ADDRESS(0), arguments[1], deadline);
@@ -376,16 +386,11 @@ long sys_select(const uint64_t arguments[6])
 /* pselect6(nfds, readfds, writefds, exceptfds, timespec or NULL, {sigset *, size} *). */
 long sys_pselect6(const uint64_t arguments[6])
 {
-    uint64_t deadline = WAIT_FOREVER;
     uintptr_t timeout_address = ARGUMENT_ADDRESS(4);
-    if (timeout_address) {
-        struct user_timespec timeout;
-        if (copy_from_user(&timeout, timeout_address, sizeof timeout) < 0)
-            return -EFAULT;
-        if (!timespec_valid(&timeout))
-            return -EINVAL;
-        deadline = deadline_after(timespec_to_ns(&timeout));
-    }
+    uint64_t deadline;
+    int deadline_error = syscall_deadline_from_timespec(timeout_address, &deadline);
+    if (deadline_error < 0)
+        return deadline_error;
     if (ARGUMENT_ADDRESS(5)) {
         struct {
             uint64_t address;

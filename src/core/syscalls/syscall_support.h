@@ -178,6 +178,12 @@ long sys_mlockall(const uint64_t arguments[6]);
 long sys_munlockall(const uint64_t arguments[6]);
 
 /*
+ * The deadline of an optional user timespec (ppoll, pselect6,
+ * epoll_pwait2): WAIT_FOREVER for address 0, else now + the timespec.
+ * Returns 0, -EFAULT, or -EINVAL for an invalid timespec.
+ */
+int syscall_deadline_from_timespec(uintptr_t address, uint64_t *deadline);
+/*
  * The temporary signal mask of ppoll, pselect6 and epoll_pwait(2)
  * (Linux's set_user_sigmask): none when address is 0; -EINVAL unless size
  * is 8; -EFAULT. The old mask is kept in saved_blocked with

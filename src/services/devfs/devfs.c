@@ -121,6 +121,22 @@ int devfs_getattr(struct vnode *vnode, struct vnode_attributes *attributes)
     return 0;
 }
 
+/* See devfs_internal.h. */
+void devfs_attributes_apply(struct devfs_attributes *own, const struct vnode_attributes *attributes,
+                            unsigned mask)
+{
+    if (mask & VNODE_SET_MODE)
+        own->mode = (own->mode & S_IFMT) | (attributes->mode & S_IALLUGO);
+    if (mask & VNODE_SET_UID)
+        own->uid = attributes->uid;
+    if (mask & VNODE_SET_GID)
+        own->gid = attributes->gid;
+    if (mask & VNODE_SET_ACCESS_TIME)
+        own->access_time = attributes->access_time;
+    if (mask & VNODE_SET_MODIFY_TIME)
+        own->modify_time = attributes->modify_time;
+}
+
 /*
  * vnode_ops.setattr: chmod, chown and utimes of a built-in entry are kept
  * per mount. A size change is refused as truncate(2) refuses it on a
@@ -137,16 +153,7 @@ int devfs_setattr(struct vnode *vnode, const struct vnode_attributes *attributes
     if (mask & VNODE_SET_SIZE)
         return S_ISDIR(vnode->type) ? -EISDIR : -EINVAL;
     struct devfs_attributes *own = &node->instance->attributes[node->index];
-    if (mask & VNODE_SET_MODE)
-        own->mode = (own->mode & S_IFMT) | (attributes->mode & S_IALLUGO);
-    if (mask & VNODE_SET_UID)
-        own->uid = attributes->uid;
-    if (mask & VNODE_SET_GID)
-        own->gid = attributes->gid;
-    if (mask & VNODE_SET_ACCESS_TIME)
-        own->access_time = attributes->access_time;
-    if (mask & VNODE_SET_MODIFY_TIME)
-        own->modify_time = attributes->modify_time;
+    devfs_attributes_apply(own, attributes, mask);
     own->change_time = time_now();
     return 0;
 }

@@ -127,6 +127,12 @@ extern const struct vnode_ops devfs_directory_ops;
 /* Fill attributes of user node (getattr); 0. */
 int devfs_user_getattr(struct devfs_node *node, struct vnode_attributes *attributes);
 /* Apply setattr to user node: a size change resizes regular files (-ENOSPC past DEVFS_FILE_MAX). */
+/*
+ * Apply setattr's mode (permission bits), uid, gid, access and modify
+ * times to own as mask says; the caller handles size and the change time.
+ */
+void devfs_attributes_apply(struct devfs_attributes *own, const struct vnode_attributes *attributes,
+                            unsigned mask);
 int devfs_user_setattr(struct devfs_node *node, const struct vnode_attributes *attributes,
                        unsigned mask);
 /* The last reference to user node is gone: free it when it has no name left. */

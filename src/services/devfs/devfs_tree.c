@@ -602,16 +602,7 @@ int devfs_user_setattr(struct devfs_node *node, const struct vnode_attributes *a
             return error;
         own->modify_time = time_now();
     }
-    if (mask & VNODE_SET_MODE)
-        own->mode = (own->mode & S_IFMT) | (attributes->mode & S_IALLUGO);
-    if (mask & VNODE_SET_UID)
-        own->uid = attributes->uid;
-    if (mask & VNODE_SET_GID)
-        own->gid = attributes->gid;
-    if (mask & VNODE_SET_ACCESS_TIME)
-        own->access_time = attributes->access_time;
-    if (mask & VNODE_SET_MODIFY_TIME)
-        own->modify_time = attributes->modify_time;
+    devfs_attributes_apply(own, attributes, mask);
     if (mask & VNODE_SET_CHANGE_TIME)
         own->change_time = attributes->change_time;
     else
