@@ -1,24 +1,73 @@
 /*
- * gate.c — the service gate. Each crossing pushes a frame on the running
- * thread's chain, so the Core always knows which service it is inside.
- * Containment (catching a fault inside the service, returning -EIO and
- * restarting it) will hook in here.
+ * gate.c — the service gate: crossings into service instances, and the
+ * containment of a fault inside one (rk/gate.h, docs/containment.md).
+ *
+ * Each crossing pushes a frame on the running thread's chain with a
+ * recovery point (armed by the GATE_CROSS macro in the caller's frame). A
+ * service fault unwinds the innermost crossing: software faults jump to it
+ * (platform_recovery_resume), CPU faults and the watchdog redirect the
+ * interrupted state to it (platform_fault_resume_at). A fault is the
+ * service's only while the thread holds no spinlock it did not hold at the
+ * crossing (services take none; the Core's locks guard Core state that an
+ * unwind would leave half-changed) and no Core interrupt work started
+ * inside the crossing; anything else is a kernel panic, as is a fault
+ * while a fault is being contained.
  */
+#include <stdarg.h>
+
+#include <rk/containment.h>
+#include <rk/errno.h>
+#include <rk/fault_injection.h>
+#include <rk/format.h>
 #include <rk/gate.h>
+#include <rk/klog.h>
 #include <rk/panic.h>
 #include <rk/platform.h>
+#include <rk/sched.h>
 #include <rk/thread.h>
 
-void gate_enter(struct gate_frame *frame, struct service *service)
+#include "containment/containment_internal.h"
+
+unsigned core_interrupt_depth;
+
+/* Set while a fault is being contained: a fault then is the Core's. */
+static bool containing;
+
+/* Watchdog: what it saw at the previous tick. */
+static struct thread *watched_thread;
+static uint64_t watched_progress;
+static uint64_t stalled_ns;
+static uint64_t gate_progress;     /* crossings entered and left */
+
+int gate_enter(struct gate_frame *frame, struct service *service,
+               struct service_instance *instance, const char *operation)
 {
     struct thread *thread = thread_current();
     irq_flags_t flags = platform_irq_save();
+    struct service_instance *running = service->instance;
+    bool enterable = running != NULL && running->alive &&
+                     (service->status == SERVICE_RUNNING || service->status == SERVICE_STARTING) &&
+                     (instance == NULL || instance == running);
+    if (!enterable) {
+        containment_statistics.dead_calls++;
+        platform_irq_restore(flags);
+        return -EIO;
+    }
     frame->service = service;
+    frame->instance = running;
+    frame->operation = operation;
+    frame->interrupt_state = flags;
+    frame->spinlocks_held = thread->spinlocks_held;
+    frame->interrupt_depth = core_interrupt_depth;
+    frame->faulted = 0;
     frame->outer = thread->gate_frames;
     thread->gate_frames = frame;
     service->calls++;
     service->active_calls++;
+    running->active_calls++;
+    gate_progress++;
     platform_irq_restore(flags);
+    return 0;
 }
 
 void gate_exit(struct gate_frame *frame)
@@ -28,12 +77,200 @@ void gate_exit(struct gate_frame *frame)
     if (thread->gate_frames != frame)
         panic("gate_exit: frame %p is not the innermost crossing of %s", (void *)frame, thread->name);
     thread->gate_frames = frame->outer;
-    frame->service->active_calls--;
+    struct service *service = frame->service;
+    struct service_instance *instance = frame->instance;
+    service->active_calls--;
+    instance->active_calls--;
+    gate_progress++;
+    if (frame->faulted) {
+        flags = frame->interrupt_state; /* the unwind left interrupts off */
+    } else if (instance->alive && service->status == SERVICE_RUNNING) {
+        instance->completed_call = true;
+        service->consecutive_faults = 0;
+    }
+    bool reclaimable = !instance->alive && instance->active_calls == 0;
     platform_irq_restore(flags);
+    if (reclaimable)
+        containment_supervisor_kick();
 }
 
 struct service *gate_current_service(void)
 {
     struct thread *thread = thread_current();
     return thread && thread->gate_frames ? thread->gate_frames->service : NULL;
+}
+
+struct service_instance *gate_current_instance(void)
+{
+    struct thread *thread = thread_current();
+    return thread && thread->gate_frames ? thread->gate_frames->instance : NULL;
+}
+
+void gate_armed(struct gate_frame *frame)
+{
+    if (fault_injection_active)
+        fault_injection_check(frame);
+}
+
+/*
+ * Why the innermost crossing of thread cannot take a fault as its
+ * service's, or NULL when it can.
+ */
+static const char *uncontainable_reason(const struct thread *thread)
+{
+    const struct gate_frame *frame = thread ? thread->gate_frames : NULL;
+    if (!frame)
+        return "not inside a service";
+    if (containing)
+        return "fault while containing a fault";
+    if (frame->faulted)
+        return "fault while unwinding";
+    if (thread->spinlocks_held > frame->spinlocks_held)
+        return "a Core lock is held";
+    if (core_interrupt_depth != frame->interrupt_depth)
+        return "in Core interrupt work";
+    return NULL;
+}
+
+/*
+ * Record a contained fault of the innermost crossing of the running thread
+ * and end its instance. Interrupts disabled.
+ */
+static struct gate_frame *contain(enum service_fault_kind kind, uintptr_t address,
+                                  uintptr_t instruction_pointer, const char *detail)
+{
+    struct thread *thread = thread_current();
+    struct gate_frame *frame = thread->gate_frames;
+    containing = true;
+    frame->faulted = 1;
+    thread->spinlocks_held = frame->spinlocks_held;
+    bool injected = fault_injection_take_in_flight(frame);
+    struct service *service = frame->service;
+    uintptr_t offset = 0;
+    const char *function = platform_symbolize(instruction_pointer, &offset);
+    klog(KLOG_ERROR,
+         "service fault: %s/%s operation=%s kind=%s address=%#lx at %s+%#lx%s%s%s",
+         service_kind_name(service->kind), service->name, frame->operation ? frame->operation : "?",
+         service_fault_kind_name(kind), (unsigned long)address, function ? function : "?",
+         (unsigned long)offset, injected ? " (injected)" : "", detail ? ": " : "", detail ? detail : "");
+    containment_statistics.contained++;
+    if (injected)
+        containment_statistics.manifested++;
+    service->counters.faults++;
+    if (injected)
+        service->counters.injected++;
+    containment_instance_fault(frame->instance);
+    containing = false;
+    return frame;
+}
+
+RK_NORETURN void gate_service_fault(enum service_fault_kind kind, uintptr_t address,
+                                    const char *detail)
+{
+    irq_flags_t flags = platform_irq_save();
+    (void)flags;
+    struct thread *thread = thread_current();
+    const char *reason = uncontainable_reason(thread);
+    if (reason)
+        panic("%s outside containment (%s)%s%s", service_fault_kind_name(kind), reason,
+              detail ? ": " : "", detail ? detail : "");
+    struct gate_frame *frame =
+        contain(kind, address, (uintptr_t)__builtin_return_address(0), detail);
+    platform_recovery_resume(&frame->recovery, 1);
+}
+
+/* The service fault kind of a platform fault. */
+static enum service_fault_kind kind_of(enum platform_fault_kind kind)
+{
+    switch (kind) {
+    case PLATFORM_FAULT_PAGE: return SERVICE_FAULT_PAGE;
+    case PLATFORM_FAULT_GENERAL_PROTECTION: return SERVICE_FAULT_GENERAL_PROTECTION;
+    case PLATFORM_FAULT_INVALID_OPCODE: return SERVICE_FAULT_INVALID_OPCODE;
+    case PLATFORM_FAULT_DIVIDE: return SERVICE_FAULT_DIVIDE;
+    case PLATFORM_FAULT_WATCHDOG: return SERVICE_FAULT_WATCHDOG;
+    default: return SERVICE_FAULT_OTHER;
+    }
+}
+
+bool gate_contain_cpu_fault(const struct platform_fault *fault)
+{
+    struct thread *thread = thread_current();
+    if (fault->user_mode || uncontainable_reason(thread))
+        return false;
+    struct gate_frame *frame =
+        contain(kind_of(fault->kind), fault->address, fault->instruction_pointer, NULL);
+    platform_fault_resume_at(fault, &frame->recovery, 1);
+    return true;
+}
+
+void core_watchdog_tick(const struct platform_fault *interrupted, uint64_t elapsed_ns)
+{
+    struct thread *thread = thread_current();
+    uint64_t progress = gate_progress + sched_switch_count();
+    if (!thread || !thread->gate_frames || thread != watched_thread || progress != watched_progress) {
+        watched_thread = thread;
+        watched_progress = progress;
+        stalled_ns = 0;
+        return;
+    }
+    stalled_ns += elapsed_ns;
+    if (containment_watchdog_ns == 0 || stalled_ns < containment_watchdog_ns ||
+        uncontainable_reason(thread))
+        return;
+    stalled_ns = 0;
+    char detail[48];
+    rk_snprintf(detail, sizeof detail, "no progress for %llu ms",
+                (unsigned long long)(containment_watchdog_ns / 1000000));
+    struct gate_frame *frame =
+        contain(SERVICE_FAULT_WATCHDOG, 0, interrupted->instruction_pointer, detail);
+    platform_fault_resume_at(interrupted, &frame->recovery, 1);
+}
+
+bool gate_thread_in_dead_instance(void)
+{
+    struct thread *thread = thread_current();
+    for (struct gate_frame *frame = thread ? thread->gate_frames : NULL; frame; frame = frame->outer)
+        if (!frame->instance->alive)
+            return true;
+    return false;
+}
+
+void gate_unwind_if_dead(void)
+{
+    struct thread *thread = thread_current();
+    struct gate_frame *outermost_dead = NULL;
+    for (struct gate_frame *frame = thread ? thread->gate_frames : NULL; frame; frame = frame->outer)
+        if (!frame->instance->alive)
+            outermost_dead = frame;
+    if (!outermost_dead)
+        return;
+    platform_irq_save();
+    /* Leave the crossings inside the dead one as if they had returned. */
+    while (thread->gate_frames != outermost_dead) {
+        struct gate_frame *inner = thread->gate_frames;
+        thread->gate_frames = inner->outer;
+        inner->service->active_calls--;
+        inner->instance->active_calls--;
+    }
+    outermost_dead->faulted = 1;
+    thread->spinlocks_held = outermost_dead->spinlocks_held;
+    containment_statistics.unwound_sleepers++;
+    platform_recovery_resume(&outermost_dead->recovery, 1);
+}
+
+RK_NORETURN void service_panic(const char *format, ...)
+{
+    char message[160];
+    va_list arguments;
+    va_start(arguments, format);
+    rk_vsnprintf(message, sizeof message, format, arguments);
+    va_end(arguments);
+    gate_service_fault(SERVICE_FAULT_PANIC, 0, message);
+}
+
+RK_NORETURN void service_assertion_failed(const char *condition, const char *file, int line)
+{
+    char message[160];
+    rk_snprintf(message, sizeof message, "%s at %s:%d", condition, file, line);
+    gate_service_fault(SERVICE_FAULT_ASSERTION, 0, message);
 }

@@ -31,7 +31,7 @@
 #define SLAB_MAGIC 0x51ab51abu
 #define SLAB_HEADER_SIZE 64
 #define SLAB_BITMAP_WORDS 4
-#define HEAP_LARGEST_CLASS 2048
+#define HEAP_LARGEST_CLASS HEAP_LARGEST_SLAB_OBJECT
 
 struct slab {
     uint32_t magic;
@@ -234,6 +234,7 @@ static void large_free(void *pointer, struct page *page)
     unsigned order = page->order;
     spinlock_irq_state_t state = spin_lock_irqsave(&heap_lock);
     page->flags &= ~(uint32_t)PAGE_FLAG_LARGE;
+    page->owner = NULL;
     statistics.frees++;
     statistics.large_pages -= (uint64_t)1 << order;
     statistics.bytes_in_use -= PAGE_SIZE << order;
@@ -321,6 +322,30 @@ size_t ksize(const void *pointer)
     size_t size = caches[slab->class_index].object_size;
     address_sanitizer_unpoison(pointer, size); /* the caller may use all of it */
     return size;
+}
+
+/* The head page of the large allocation at pointer, or NULL when it is not one. */
+static struct page *large_head(const void *pointer)
+{
+    struct page *page = pointer ? page_from_virtual(pointer) : NULL;
+    if (!page || !(page->flags & PAGE_FLAG_LARGE) || !(page->flags & PAGE_FLAG_HEAD) ||
+        ((uintptr_t)pointer & (PAGE_SIZE - 1)) != 0)
+        return NULL;
+    return page;
+}
+
+bool heap_large_set_tag(void *pointer, void *tag)
+{
+    struct page *page = large_head(pointer);
+    if (page)
+        page->owner = tag;
+    return page != NULL;
+}
+
+void *heap_large_tag(const void *pointer)
+{
+    struct page *page = large_head(pointer);
+    return page ? page->owner : NULL;
 }
 
 void heap_get_statistics(struct heap_statistics *out)

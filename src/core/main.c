@@ -2,6 +2,7 @@
  * main.c — bringing the Core up (core_init) and the kernel's first thread
  * of control (kernel_main), plus the fault upcall.
  */
+#include <rk/containment.h>
 #include <rk/clock.h>
 #include <rk/cmdline.h>
 #include <rk/errno.h>
@@ -74,6 +75,8 @@ int core_init(const struct boot_info *info)
     clock_realtime_reset();
     sched_init(choose_policy(cmdline));
     syscall_table_build();
+    containment_reset();
+    containment_configure(cmdline);
     services_reset();
     processes_reset();
     mounts_reset();
@@ -84,6 +87,8 @@ int core_init(const struct boot_info *info)
     system_info_set(info);
     if (services_register_builtin() < 0)
         klog(KLOG_WARNING, "some built-in services did not register");
+    if (service_supervisor_start() < 0)
+        klog(KLOG_WARNING, "no service supervisor: faulting services will not restart");
     vfs_boot(info);
     network_boot();
 
@@ -156,6 +161,9 @@ enum platform_fault_action core_fault(const struct platform_fault *fault)
 {
     /* User mode: a signal for the process, delivered on the way out (rk/signal.h). */
     if (fault->user_mode && signal_user_fault(fault) == PLATFORM_FAULT_RESUME)
+        return PLATFORM_FAULT_RESUME;
+    /* Kernel mode inside a service: contained, the call returns EIO (rk/gate.h). */
+    if (!fault->user_mode && gate_contain_cpu_fault(fault))
         return PLATFORM_FAULT_RESUME;
     uintptr_t offset = 0;
     const char *function = platform_symbolize(fault->instruction_pointer, &offset);

@@ -4,12 +4,16 @@
  * on hot paths, so a linear search is fine.
  */
 #include <rk/chardev.h>
+#include <rk/containment.h>
+#include <rk/gate.h>
 #include <rk/errno.h>
 #include <rk/kernel.h>
 #include <rk/klog.h>
 #include <rk/services.h>
 #include <rk/spinlock.h>
 #include <rk/string.h>
+
+#include "containment/containment_internal.h"
 
 static struct list_node registered[SERVICE_KIND_COUNT];
 static bool registry_ready;
@@ -32,7 +36,12 @@ void services_reset(void)
     for (unsigned kind = 0; kind < SERVICE_KIND_COUNT; kind++) {
         if (registry_ready) {
             list_for_each_safe(node, &registered[kind])
-                list_entry(node, struct service, registry_link)->registered = 0;
+            {
+                struct service *service = list_entry(node, struct service, registry_link);
+                service->registered = 0;
+                service->status = SERVICE_UNREGISTERED;
+                service->instance = NULL; /* the heap it lived in was reset with the boot */
+            }
         }
         list_init(&registered[kind]);
     }
@@ -69,14 +78,28 @@ int services_register(struct service *service)
     service->calls = 0;
     service->active_calls = 0;
     service->generation = 1;
+    service->consecutive_faults = 0;
+    service->restart_due_ns = 0;
+    memset(&service->counters, 0, sizeof service->counters);
+    list_init(&service->dead_link);
+    service_policy_apply(service);
+    struct service_instance *instance = service_instance_create(service);
+    if (!instance)
+        return -ENOMEM;
+    service->instance = instance;
+    service->status = SERVICE_STARTING;
     if (service->start) {
-        int error = service->start(service);
-        if (error < 0) {
+        /* In a crossing of the first instance: what start allocates is the instance's. */
+        int error = GATE_CROSS(service, instance, "start", -EIO, service->start(service));
+        if (error < 0 || !instance->alive) {
             klog(KLOG_ERROR, "service %s/%s failed to start: %s", service_kind_name(service->kind),
-                 service->name, errno_name(error));
-            return error;
+                 service->name, errno_name(error < 0 ? error : -EIO));
+            service->status = SERVICE_UNREGISTERED;
+            service_instance_kill(instance);
+            return error < 0 ? error : -EIO;
         }
     }
+    service->status = SERVICE_RUNNING;
     state = spin_lock_irqsave(&registry_lock);
     list_push_back(&registered[service->kind], &service->registry_link);
     service->registered = 1;
@@ -98,9 +121,21 @@ int services_unregister(struct service *service)
     }
     list_remove(&service->registry_link);
     service->registered = 0;
+    enum service_state previous = service->status;
+    service->status = SERVICE_UNREGISTERED;
+    if (previous == SERVICE_DEAD)
+        list_remove(&service->dead_link);
     spin_unlock_irqrestore(&registry_lock, state);
-    if (service->stop)
-        service->stop(service);
+    struct service_instance *instance = service->instance;
+    if (service->stop && instance && instance->alive) {
+        /* The stop hook runs in a crossing too; a fault in it is contained like any other. */
+        service->status = SERVICE_RUNNING;
+        GATE_CROSS_VOID(service, instance, "stop", service->stop(service));
+        service->status = SERVICE_UNREGISTERED;
+    }
+    /* What the stop hook left in the arena is reclaimed with the instance. */
+    service_instance_kill(instance);
+    service_instances_reclaim();
     chardev_unregister_all(service); /* numbers the stop hook forgot stop being served */
     return 0;
 }

@@ -19,15 +19,21 @@ void spin_lock_raw(struct spinlock *lock)
     if (lock->locked)
         panic("spinlock %s: taken twice (owner %p)", lock->name, lock->owner);
     lock->locked = true;
-    lock->owner = thread_current();
+    struct thread *thread = thread_current();
+    lock->owner = thread;
+    if (thread)
+        thread->spinlocks_held++;
 }
 
 void spin_unlock_raw(struct spinlock *lock)
 {
     if (!lock->locked)
         panic("spinlock %s: released while free", lock->name);
+    struct thread *thread = lock->owner;
     lock->locked = false;
     lock->owner = NULL;
+    if (thread && thread->spinlocks_held > 0)
+        thread->spinlocks_held--;
 }
 
 spinlock_irq_state_t spin_lock_irqsave(struct spinlock *lock)

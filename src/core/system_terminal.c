@@ -136,7 +136,7 @@ static void service_thread_main(void *argument)
     struct service_thread start = *(struct service_thread *)argument;
     kfree(argument);
     if (start.service)
-        GATE_CALL_VOID(start.service, start.function(start.argument));
+        GATE_CALL_VOID(start.service, "terminal_start", start.function(start.argument));
     else
         start.function(start.argument);
 }

@@ -4,6 +4,8 @@
  * is always armed for the head. All state is touched with interrupts
  * disabled.
  */
+#include <rk/containment.h>
+#include <rk/gate.h>
 #include <rk/kernel.h>
 #include <rk/platform.h>
 #include <rk/sched.h>
@@ -31,6 +33,14 @@ void timer_init(struct timer *timer, timer_callback_fn callback, void *argument)
     timer->callback = callback;
     timer->argument = argument;
     timer->pending = false;
+    timer->owner = gate_current_instance();
+}
+
+/* See rk/kernel.h: a timer of the Core's own, even inside a crossing. */
+void core_timer_init(struct timer *timer, timer_callback_fn callback, void *argument)
+{
+    timer_init(timer, callback, argument);
+    timer->owner = NULL;
 }
 
 void timer_arm(struct timer *timer, uint64_t deadline_ns)
@@ -93,7 +103,26 @@ void core_timer_interrupt(void)
             break;
         list_remove(&timer->link);
         timer->pending = false;
-        timer->callback(timer, timer->argument);
+        core_interrupt_depth++;
+        struct service_instance *owner = timer->owner;
+        if (owner)
+            GATE_CROSS_VOID(owner->service, owner, "timer", timer->callback(timer, timer->argument));
+        else
+            timer->callback(timer, timer->argument);
+        core_interrupt_depth--;
+    }
+    reprogram_platform_timer();
+}
+
+/* See rk/kernel.h: cancel every pending timer of a dead instance. Interrupts disabled. */
+void timers_cancel_owned_by(struct service_instance *instance)
+{
+    list_for_each_safe(node, &pending_timers) {
+        struct timer *timer = list_entry(node, struct timer, link);
+        if (timer->owner == instance) {
+            list_remove(&timer->link);
+            timer->pending = false;
+        }
     }
     reprogram_platform_timer();
 }

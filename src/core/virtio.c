@@ -3,6 +3,7 @@
  * (rk/virtio.h): each call forwards to rk/platform.h, so drivers never see
  * the platform API. Plus physically contiguous memory for rings and buffers.
  */
+#include <rk/containment.h>
 #include <rk/page_alloc.h>
 #include <rk/platform.h>
 #include <rk/string.h>
@@ -102,4 +103,10 @@ void dma_free(void *memory, size_t size)
 {
     if (memory)
         page_free(platform_virt_to_phys(memory), order_for(size));
+}
+
+/* See rk/containment.h. */
+void virtio_release_instance(struct service_instance *instance)
+{
+    (void)instance;
 }

@@ -4,7 +4,9 @@
  * Waits of user processes' threads are interruptible by signals
  * (rk/waitqueue.h, rk/signal.h).
  */
+#include <rk/containment.h>
 #include <rk/errno.h>
+#include <rk/kernel.h>
 #include <rk/process.h>
 #include <rk/sched.h>
 #include <rk/signal.h>
@@ -67,7 +69,7 @@ static int wait_on(struct wait_queue *queue, struct spinlock *lock, uint64_t tim
     if (timeout_ns != WAIT_FOREVER) {
         uint64_t now = clock_now_ns();
         uint64_t deadline = timeout_ns > UINT64_MAX - now ? UINT64_MAX - 1 : now + timeout_ns;
-        timer_init(&thread->wait_timer, wait_timeout_expired, thread);
+        core_timer_init(&thread->wait_timer, wait_timeout_expired, thread);
         timer_arm(&thread->wait_timer, deadline);
     }
     int result = 0;
@@ -92,6 +94,8 @@ static int wait_on(struct wait_queue *queue, struct spinlock *lock, uint64_t tim
     else if (result == 0 && thread->wait_timed_out)
         result = -ETIMEDOUT;
     thread->wait_interrupted = false;
+    if (thread->gate_frames)
+        gate_unwind_if_dead(); /* the service it slept in died: the call yields EIO */
     return result;
 }
 

@@ -109,7 +109,7 @@ int hosted_faults_install(void)
             return -errno;
     }
     handlers_installed = true;
-    return 0;
+    return hosted_watchdog_install();
 }
 
 /*
@@ -125,6 +125,59 @@ void hosted_faults_remove(void)
         handlers_installed = false;
     }
     fault_depth = 0;
+    hosted_watchdog_remove();
+}
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HOSTED_FAULT_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define HOSTED_FAULT_ASAN 1
+#endif
+#ifdef HOSTED_FAULT_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+/* In gate_recovery.S. */
+_Noreturn void gate_recovery_jump(const struct gate_recovery *recovery, long value);
+
+/*
+ * See rk/platform.h. The signal's saved context resumes at recovery when
+ * the handler returns; the skipped stack frames lose their sanitizer
+ * poisoning (they are gone).
+ */
+void platform_fault_resume_at(const struct platform_fault *fault,
+                              const struct gate_recovery *recovery, long value)
+{
+    ucontext_t *context = (ucontext_t *)fault->backend_frame;
+    greg_t *registers = context->uc_mcontext.gregs;
+#ifdef HOSTED_FAULT_ASAN
+    uintptr_t interrupted_stack = (uintptr_t)registers[REG_RSP];
+    if (recovery->registers[6] > interrupted_stack)
+        __asan_unpoison_memory_region((void *)interrupted_stack,
+                                      recovery->registers[6] - interrupted_stack);
+#endif
+    registers[REG_RBX] = (greg_t)recovery->registers[0];
+    registers[REG_RBP] = (greg_t)recovery->registers[1];
+    registers[REG_R12] = (greg_t)recovery->registers[2];
+    registers[REG_R13] = (greg_t)recovery->registers[3];
+    registers[REG_R14] = (greg_t)recovery->registers[4];
+    registers[REG_R15] = (greg_t)recovery->registers[5];
+    registers[REG_RSP] = (greg_t)recovery->registers[6];
+    registers[REG_RIP] = (greg_t)recovery->registers[7];
+    registers[REG_RAX] = (greg_t)(value != 0 ? value : 1);
+    hosted_interrupts_enabled = false;
+}
+
+/* See rk/platform.h. */
+_Noreturn void platform_recovery_resume(const struct gate_recovery *recovery, long value)
+{
+#ifdef HOSTED_FAULT_ASAN
+    __asan_handle_no_return();
+#endif
+    gate_recovery_jump(recovery, value);
 }
 
 /* Append "name value" to line. */

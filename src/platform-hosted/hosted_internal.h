@@ -132,6 +132,14 @@ int hosted_symbols_load(void);
 /* True while a fault signal is being handled (exit paths avoid stdio then). */
 bool hosted_in_fault_handler(void);
 
+/*
+ * The service watchdog's tick (watchdog.c): SIGVTALRM every 100 ms of CPU
+ * time calls core_watchdog_tick(). Installed and removed together with the
+ * fault handlers. install returns 0 or -errno.
+ */
+int hosted_watchdog_install(void);
+void hosted_watchdog_remove(void);
+
 /* ----------------------------------------------------------- context.c */
 
 /*

@@ -265,13 +265,64 @@ void interrupt_handle_irq(uint64_t vector)
     pic_end_of_interrupt(irq);
 }
 
+/* Clock time of the previous watchdog tick. */
+static uint64_t last_watchdog_tick_ns;
+
+/* Give the Core's service watchdog the interrupted kernel state (rk/platform.h). */
+static void watchdog_tick(struct interrupt_frame *frame)
+{
+    uint64_t now = platform_clock_ns();
+    uint64_t elapsed = now - last_watchdog_tick_ns;
+    last_watchdog_tick_ns = now;
+    struct x86_fault_record record = {.frame = frame, .cr2 = 0, .cr3 = read_cr3()};
+    struct platform_fault tick = {
+        .kind = PLATFORM_FAULT_WATCHDOG,
+        .vector = (unsigned)frame->vector,
+        .instruction_pointer = frame->rip,
+        .stack_pointer = frame->rsp,
+        .frame_pointer = frame->rbp,
+        .user_mode = false,
+        .backend_frame = &record,
+    };
+    core_watchdog_tick(&tick, elapsed);
+}
+
 /* Called by interrupt_common for every vector 0..47 taken in kernel mode, interrupts disabled. */
 void x86_interrupt_dispatch(struct interrupt_frame *frame)
 {
-    if (frame->vector < EXCEPTION_COUNT)
+    if (frame->vector < EXCEPTION_COUNT) {
         handle_exception(frame);
-    else
+    } else {
         interrupt_handle_irq(frame->vector);
+        watchdog_tick(frame);
+    }
+}
+
+/* See rk/platform.h: the saved frame resumes at recovery, interrupts off. */
+void platform_fault_resume_at(const struct platform_fault *fault,
+                              const struct gate_recovery *recovery, long value)
+{
+    const struct x86_fault_record *record = fault->backend_frame;
+    struct interrupt_frame *frame = (struct interrupt_frame *)record->frame;
+    frame->rbx = recovery->registers[0];
+    frame->rbp = recovery->registers[1];
+    frame->r12 = recovery->registers[2];
+    frame->r13 = recovery->registers[3];
+    frame->r14 = recovery->registers[4];
+    frame->r15 = recovery->registers[5];
+    frame->rsp = recovery->registers[6];
+    frame->rip = recovery->registers[7];
+    frame->rax = value != 0 ? (uint64_t)value : 1;
+    frame->rflags &= ~(uint64_t)0x200; /* IF */
+}
+
+/* In gate_recovery.S. */
+_Noreturn void gate_recovery_jump(const struct gate_recovery *recovery, long value);
+
+/* See rk/platform.h. */
+_Noreturn void platform_recovery_resume(const struct gate_recovery *recovery, long value)
+{
+    gate_recovery_jump(recovery, value);
 }
 
 /* Print "name value" with a 16-digit hexadecimal value. */

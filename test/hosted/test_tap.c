@@ -97,11 +97,11 @@ static void test_arp_reply_through_tap(void **state)
     assert_non_null(eth0);
     const struct ethernet_driver_ops *ops = eth0->ops;
     struct ethernet_info info;
-    assert_int_equal(GATE_CALL(eth0, ops->get_info(eth0, &info)), 0);
+    assert_int_equal(GATE_CALL(eth0, "get_info", ops->get_info(eth0, &info)), 0);
 
     uint8_t frame[ETHERNET_FRAME_MAX];
     size_t length = arp_request_make(frame, info.address);
-    assert_int_equal(GATE_CALL(eth0, ops->transmit(eth0, frame, length)), 0);
+    assert_int_equal(GATE_CALL(eth0, "transmit", ops->transmit(eth0, frame, length)), 0);
 
     /* Wait through the idle loop: it blocks on the tap fd (no timer armed) until frames come. */
     tap_host_deadline(10, "test_tap: no ARP reply within 10 s\n");
@@ -111,7 +111,7 @@ static void test_arp_reply_through_tap(void **state)
         platform_timer_disarm();
         assert_true(platform_idle());
         long received;
-        while ((received = GATE_CALL(eth0, ops->receive(eth0, frame, sizeof frame))) > 0) {
+        while ((received = GATE_CALL(eth0, "receive", ops->receive(eth0, frame, sizeof frame))) > 0) {
             if (arp_reply_is_for_us(frame, received, info.address, host_mac))
                 answered = true;
             else
@@ -126,7 +126,7 @@ static void test_arp_reply_through_tap(void **state)
     assert_true(device.received >= 1);
     assert_true(device.interrupts >= 1);
     struct ethernet_statistics statistics;
-    GATE_CALL_VOID(eth0, ops->get_statistics(eth0, &statistics));
+    GATE_CALL_VOID(eth0, "get_statistics", ops->get_statistics(eth0, &statistics));
     assert_int_equal(statistics.receive_packets, 1 + other_frames);
     hosted_virtio_reset();
 }

@@ -204,7 +204,7 @@ static STACK_FIXTURE long render(enum network_table table, char *buffer, size_t 
 /* The ioctl through the gate, as a socket's ioctl would make it. */
 static STACK_FIXTURE long interface_ioctl(unsigned command, uintptr_t argument)
 {
-    return GATE_CALL(&network_service, network_stack_interface_ioctl(command, argument));
+    return GATE_CALL(&network_service, "interface_ioctl", network_stack_interface_ioctl(command, argument));
 }
 
 /* --------------------------------------------------- frame helpers */

@@ -111,7 +111,7 @@ static int attributes_of(const char *path, struct vnode_attributes *attributes)
     if (error < 0)
         return error;
     struct vnode *node = entry->vnode;
-    error = GATE_CALL(node->superblock->service, node->ops->getattr(node, attributes));
+    error = GATE_CALL(node->superblock->service, "getattr", node->ops->getattr(node, attributes));
     path_put(entry);
     return error;
 }
@@ -127,7 +127,7 @@ static long contents_of(const char *path, char *buffer, size_t size)
     struct io_segment segment;
     struct io_cursor cursor;
     io_cursor_kernel(&cursor, &segment, buffer, size - 1);
-    long count = GATE_CALL(node->superblock->service, node->ops->read(node, &cursor, 0));
+    long count = GATE_CALL(node->superblock->service, "read", node->ops->read(node, &cursor, 0));
     path_put(entry);
     buffer[count > 0 ? count : 0] = '\0';
     return count;
@@ -141,7 +141,7 @@ static long target_of(const char *path, char *buffer, size_t size)
     if (error < 0)
         return error;
     struct vnode *node = entry->vnode;
-    long length = GATE_CALL(node->superblock->service, node->ops->readlink(node, buffer, size - 1));
+    long length = GATE_CALL(node->superblock->service, "readlink", node->ops->readlink(node, buffer, size - 1));
     path_put(entry);
     buffer[length > 0 ? length : 0] = '\0';
     return length;

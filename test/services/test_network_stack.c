@@ -45,12 +45,12 @@ static void ethernet_up_arms_the_timer_and_down_disarms_it(void **state)
     assert_non_null(eth0);
     run_network();
     assert_false(hosted_timer_is_armed(NULL));
-    assert_int_equal(GATE_CALL(&network_service, stack_interface_set_up(eth0, true)), 0);
+    assert_int_equal(GATE_CALL(&network_service, "stack_interface_set_up", stack_interface_set_up(eth0, true)), 0);
     run_network();
     uint64_t deadline = 0;
     assert_true(hosted_timer_is_armed(&deadline));
     assert_true(deadline > clock_now_ns());
-    assert_int_equal(GATE_CALL(&network_service, stack_interface_set_up(eth0, false)), 0);
+    assert_int_equal(GATE_CALL(&network_service, "stack_interface_set_up", stack_interface_set_up(eth0, false)), 0);
     run_network();
     assert_false(hosted_timer_is_armed(NULL));
     assert_false(fake.up);

@@ -208,10 +208,10 @@ static void the_tree_is_as_tall_as_its_highest_page(void **state)
     struct vnode *file = create_file(root, "deep");
     uint64_t empty = heap_in_use();
     assert_int_equal(write_at(file, "a", 1, 0), 1);
-    assert_int_equal(heap_in_use(), empty + 2 * PAGE); /* one level: index node + page */
+    assert_int_equal(heap_in_use(), empty + 2 * PAGE_COST); /* one level: index node + page */
     /* Page 2^50 needs six levels: five new tops, five index nodes down, the page. */
     assert_int_equal(write_at(file, "b", 1, 1ull << 62), 1);
-    assert_int_equal(heap_in_use(), empty + 13 * PAGE);
+    assert_int_equal(heap_in_use(), empty + 13 * PAGE_COST);
     char byte = 0;
     assert_int_equal(read_at(file, &byte, 1, 0), 1);
     assert_int_equal(byte, 'a');
@@ -220,12 +220,12 @@ static void the_tree_is_as_tall_as_its_highest_page(void **state)
 
     /* Truncating below the high page lowers the tree back to one level. */
     assert_int_equal(resize(file, PAGE), 0);
-    assert_int_equal(heap_in_use(), empty + 2 * PAGE);
+    assert_int_equal(heap_in_use(), empty + 2 * PAGE_COST);
     assert_int_equal(read_at(file, &byte, 1, 0), 1);
     assert_int_equal(byte, 'a');
     /* Page 512 needs a second level: a top, an index node, the page. */
     assert_int_equal(write_at(file, "c", 1, 512 * PAGE), 1);
-    assert_int_equal(heap_in_use(), empty + 5 * PAGE);
+    assert_int_equal(heap_in_use(), empty + 5 * PAGE_COST);
     assert_int_equal(resize(file, 0), 0);
     assert_int_equal(heap_in_use(), empty);
 
@@ -329,7 +329,7 @@ static void truncate_down_frees_pages_and_zeroes_tail(void **state)
     struct vnode_attributes attributes = attributes_of(file);
     assert_int_equal(attributes.size, PAGE + 10);
     assert_int_equal(attributes.blocks, 16);
-    assert_int_equal(heap_in_use(), in_use - PAGE);
+    assert_int_equal(heap_in_use(), in_use - PAGE_COST);
 
     /* Grow again: the cut tail and the freed page read as zeros. */
     request.size = sizeof data;

@@ -40,25 +40,25 @@ static const struct ethernet_driver_ops *ops_of(struct service *device)
 
 static int transmit(struct service *device, const void *frame, size_t length)
 {
-    return GATE_CALL(device, ops_of(device)->transmit(device, frame, length));
+    return GATE_CALL(device, "transmit", ops_of(device)->transmit(device, frame, length));
 }
 
 static long receive(struct service *device, void *buffer, size_t size)
 {
-    return GATE_CALL(device, ops_of(device)->receive(device, buffer, size));
+    return GATE_CALL(device, "receive", ops_of(device)->receive(device, buffer, size));
 }
 
 static struct ethernet_statistics statistics_of(struct service *device)
 {
     struct ethernet_statistics statistics;
-    GATE_CALL_VOID(device, ops_of(device)->get_statistics(device, &statistics));
+    GATE_CALL_VOID(device, "get_statistics", ops_of(device)->get_statistics(device, &statistics));
     return statistics;
 }
 
 static struct ethernet_info info_of(struct service *device)
 {
     struct ethernet_info info;
-    assert_int_equal(GATE_CALL(device, ops_of(device)->get_info(device, &info)), 0);
+    assert_int_equal(GATE_CALL(device, "get_info", ops_of(device)->get_info(device, &info)), 0);
     return info;
 }
 
@@ -378,12 +378,12 @@ static void test_down_interface(void **state)
     uint8_t received[ETHERNET_FRAME_MAX];
     frame_make(frame, sizeof frame, info_of(eth0).address, 5);
     assert_int_equal(transmit(eth0, frame, sizeof frame), 0);
-    assert_int_equal(GATE_CALL(eth0, ops_of(eth0)->set_up(eth0, false)), 0);
+    assert_int_equal(GATE_CALL(eth0, "set_up", ops_of(eth0)->set_up(eth0, false)), 0);
     assert_int_equal(transmit(eth0, frame, sizeof frame), -ENETDOWN);
     devices_run();
     assert_int_equal(receive(eth0, received, sizeof received), -EAGAIN);
     assert_int_equal(statistics_of(eth0).receive_dropped, 1);
-    assert_int_equal(GATE_CALL(eth0, ops_of(eth0)->set_up(eth0, true)), 0);
+    assert_int_equal(GATE_CALL(eth0, "set_up", ops_of(eth0)->set_up(eth0, true)), 0);
     assert_int_equal(transmit(eth0, frame, sizeof frame), 0);
     devices_run();
     assert_int_equal(receive(eth0, received, sizeof received), (long)sizeof frame);

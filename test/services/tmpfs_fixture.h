@@ -93,6 +93,12 @@ static inline RK_FIXTURE int teardown(void **state)
 
 /* ------------------------------------------------------------ helpers */
 
+/*
+ * What one page of a tmpfs file or index costs the heap: the page and the
+ * record that links it into the instance's arena (a 64-byte heap object).
+ */
+#define PAGE_COST (PAGE + 64)
+
 static inline RK_FIXTURE uint64_t heap_in_use(void)
 {
     struct heap_statistics statistics;

@@ -178,8 +178,8 @@ static void gate_records_nested_crossings(void **state)
     assert_ptr_equal(seen_inner, &inner);
     assert_ptr_equal(seen_after, &outer);
     assert_null(gate_current_service());
-    assert_int_equal(outer.calls, 1);
-    assert_int_equal(inner.calls, 1);
+    assert_int_equal(outer.calls, 2); /* its start hook ran in a crossing too */
+    assert_int_equal(inner.calls, 2);
 }
 
 static void unregister_checks_state(void **state)

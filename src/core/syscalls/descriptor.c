@@ -1,6 +1,7 @@
 /*
  * descriptor.c — dup, dup2, dup3, fcntl, ioctl.
  */
+#include <rk/containment.h>
 #include "syscall_support.h"
 
 #define F_DUPFD 0
@@ -125,7 +126,7 @@ long sys_ioctl(const uint64_t arguments[6])
     if (file->flags & O_PATH)
         result = -EBADF;
     else if (file->service)
-        result = GATE_CALL(file->service, file->ops->ioctl(file, ARGUMENT_UNSIGNED(1), ARGUMENT_ADDRESS(2)));
+        result = FILE_CALL(file, "ioctl", -EIO, file->ops->ioctl(file, ARGUMENT_UNSIGNED(1), ARGUMENT_ADDRESS(2)));
     else
         result = file->ops->ioctl(file, ARGUMENT_UNSIGNED(1), ARGUMENT_ADDRESS(2));
     file_put(file);

@@ -8,6 +8,7 @@
  * not restart after a handler ran (-ERESTARTNOHAND), and select writes the
  * time left back into its timeval.
  */
+#include <rk/containment.h>
 #include <rk/epoll.h>
 #include <rk/heap.h>
 #include <rk/poll.h>
@@ -31,7 +32,7 @@ unsigned file_poll_mask(struct file *file)
 {
     if (file->flags & O_PATH)
         return POLLNVAL;
-    return file->service ? GATE_CALL(file->service, file->ops->poll(file)) : file->ops->poll(file);
+    return file->service ? FILE_CALL(file, "poll", POLLIN | POLLOUT | POLLERR | POLLHUP, file->ops->poll(file)) : file->ops->poll(file);
 }
 
 /* The running process's RLIMIT_NOFILE soft limit (the fd table's size for kernel threads). */

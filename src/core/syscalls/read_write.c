@@ -1,6 +1,7 @@
 /*
  * read_write.c — read, write, pread64, pwrite64, readv, writev, lseek.
  */
+#include <rk/containment.h>
 #include <rk/heap.h>
 #include <rk/pipe.h>
 
@@ -14,8 +15,8 @@
 long file_transfer(struct file *file, struct io_cursor *cursor, uint64_t *offset, bool write)
 {
     if (file->service)
-        return write ? GATE_CALL(file->service, file->ops->write(file, cursor, offset))
-                     : GATE_CALL(file->service, file->ops->read(file, cursor, offset));
+        return write ? FILE_CALL(file, "write", -EIO, file->ops->write(file, cursor, offset))
+                     : FILE_CALL(file, "read", -EIO, file->ops->read(file, cursor, offset));
     return write ? file->ops->write(file, cursor, offset) : file->ops->read(file, cursor, offset);
 }
 

@@ -10,6 +10,7 @@
  * other AF_INET types are -ESOCKTNOSUPPORT; other protocols of a known
  * type -EPROTONOSUPPORT (ICMP "ping" and UDP-Lite datagram sockets too).
  */
+#include <rk/containment.h>
 #include <rk/klog.h>
 #include <rk/network.h>
 #include <rk/services.h>
@@ -43,7 +44,7 @@ void socket_type(struct file *file, int *type, int *protocol)
     *type = 0;
     *protocol = 0;
     if (file->service)
-        GATE_CALL_VOID(file->service, file->ops->socket->get_type(file, type, protocol));
+        FILE_CALL_VOID(file, "get_type", file->ops->socket->get_type(file, type, protocol));
     else
         file->ops->socket->get_type(file, type, protocol);
 }
@@ -63,7 +64,7 @@ bool socket_is_record_based(struct file *file)
 {
     int type = 0, protocol = 0;
     if (file->service)
-        GATE_CALL_VOID(file->service, file->ops->socket->get_type(file, &type, &protocol));
+        FILE_CALL_VOID(file, "get_type", file->ops->socket->get_type(file, &type, &protocol));
     else
         file->ops->socket->get_type(file, &type, &protocol);
     return type == SOCK_DGRAM || type == SOCK_SEQPACKET;

@@ -12,6 +12,7 @@
 #ifndef RK_CORE_SOCKET_SUPPORT_H
 #define RK_CORE_SOCKET_SUPPORT_H
 
+#include <rk/containment.h>
 #include <rk/gate.h>
 #include <rk/socket.h>
 #include <rk/socket_address.h>
@@ -31,7 +32,7 @@
 
 /* Call method of file's socket ops inside the gate of the file's owner. */
 #define SOCKET_CALL(file, method, ...)                                                       \
-    ((file)->service ? GATE_CALL((file)->service, (file)->ops->socket->method((file), __VA_ARGS__)) \
+    ((file)->service ? FILE_CALL((file), #method, -EIO, (file)->ops->socket->method((file), __VA_ARGS__)) \
                      : (file)->ops->socket->method((file), __VA_ARGS__))
 
 /*

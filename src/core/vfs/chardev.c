@@ -19,6 +19,7 @@
  * Locking: the table is changed and searched with registry_lock held
  * (interrupts off); no driver call happens with it held.
  */
+#include <rk/containment.h>
 #include <rk/chardev.h>
 #include <rk/errno.h>
 #include <rk/heap.h>
@@ -373,7 +374,7 @@ int chardev_open(struct path_entry *entry, unsigned flags, struct file **result)
     path_get(entry);
     file->path = entry;
 
-    error = GATE_CALL(region.owner, region.ops->open(&open->handle, file->flags));
+    error = FILE_CALL(file, "open", -EIO, region.ops->open(&open->handle, file->flags));
     if (error > 0) {
         klog(KLOG_WARNING, "chardev %u:%u: driver %s open returned %d", device_major(attributes.device),
              device_minor(attributes.device), region.owner->name, error);
@@ -417,7 +418,7 @@ int64_t chardev_seek(struct file *file, int64_t offset, int whence)
     if (!open_current(open))
         return -EIO;
     int64_t position =
-        GATE_CALL(file->service, open->ops->seek(&open->handle, file->offset, offset, whence));
+        FILE_CALL(file, "seek", -EIO, open->ops->seek(&open->handle, file->offset, offset, whence));
     if (position >= 0)
         file->offset = (uint64_t)position;
     return position;

@@ -2,6 +2,7 @@
  * file.c — open file descriptions: allocation, references, release, and
  * the stubs for unused file operations.
  */
+#include <rk/containment.h>
 #include <rk/epoll.h>
 #include <rk/errno.h>
 #include <rk/file.h>
@@ -19,6 +20,7 @@ struct file *file_alloc(const struct file_ops *ops, struct service *service, uns
         return NULL;
     file->ops = ops;
     file->service = service;
+    file->instance = service_pin_running(service);
     file->references = 1;
     file->flags = flags;
     return file;
@@ -47,7 +49,7 @@ void file_put(struct file *file)
         return;
     epoll_file_released(file);   /* Linux's eventpoll_release: out of every epoll set */
     if (file->service)
-        GATE_CALL_VOID(file->service, file->ops->release(file));
+        FILE_CALL_VOID(file, "release", file->ops->release(file));
     else
         file->ops->release(file);
     if (file->vnode && file->holds_write_access)
@@ -56,6 +58,7 @@ void file_put(struct file *file)
         vnode_put(file->vnode);
     if (file->path)
         path_put(file->path);
+    service_instance_unpin(file->instance);
     kfree(file);
 }
 

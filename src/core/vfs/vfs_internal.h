@@ -4,6 +4,7 @@
 #ifndef RK_CORE_VFS_INTERNAL_H
 #define RK_CORE_VFS_INTERNAL_H
 
+#include <rk/containment.h>
 #include <rk/file.h>
 #include <rk/gate.h>
 #include <rk/path.h>
@@ -13,8 +14,9 @@
 #define VNODE_CALL(node, method, ...)                                                     \
     ({                                                                                    \
         struct vnode *vnode_call_node_ = (node);                                          \
-        GATE_CALL(vnode_call_node_->superblock->service,                                  \
-                  vnode_call_node_->ops->method(vnode_call_node_, ##__VA_ARGS__));        \
+        GATE_CROSS(vnode_call_node_->superblock->service,                                 \
+                   vnode_call_node_->superblock->instance, #method, -EIO,                 \
+                   vnode_call_node_->ops->method(vnode_call_node_, ##__VA_ARGS__));       \
     })
 
 /* Forget the list of live path entries (boot; earlier entries are abandoned). */
@@ -37,7 +39,7 @@ int vfs_open_entry(struct path_entry *entry, unsigned flags, struct file **resul
 /* A description's stat operation, through the gate when a service owns it. */
 static inline int file_call_stat(struct file *file, struct vnode_attributes *attributes)
 {
-    return file->service ? GATE_CALL(file->service, file->ops->stat(file, attributes))
+    return file->service ? FILE_CALL(file, "stat", -EIO, file->ops->stat(file, attributes))
                          : file->ops->stat(file, attributes);
 }
 

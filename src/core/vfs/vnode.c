@@ -82,7 +82,7 @@ void vnode_put(struct vnode *node)
     bool last = --node->references == 0;
     platform_irq_restore(flags);
     if (last)
-        GATE_CALL_VOID(node->superblock->service, node->ops->release(node));
+        GATE_CROSS_VOID(node->superblock->service, node->superblock->instance, "release", node->ops->release(node));
 }
 
 int vnode_stub_lookup(struct vnode *directory, const char *name, size_t length, struct vnode **result)

@@ -141,7 +141,7 @@ static err_t stack_ethernet_output(struct netif *netif, struct pbuf *packet)
         frame = stack_transmit_buffer;
     }
     struct service *device = interface->device;
-    int error = GATE_CALL(device, driver_ops(interface)->transmit(device, frame, packet->tot_len));
+    int error = GATE_CALL(device, "transmit", driver_ops(interface)->transmit(device, frame, packet->tot_len));
     if (error < 0)
         MIB2_STATS_NETIF_INC(netif, ifoutdiscards);
     if (error == -EAGAIN)
@@ -177,7 +177,7 @@ static err_t stack_ethernet_netif_init(struct netif *netif)
     struct stack_interface *interface = netif->state;
     struct ethernet_info info;
     struct service *device = interface->device;
-    int error = GATE_CALL(device, driver_ops(interface)->get_info(device, &info));
+    int error = GATE_CALL(device, "get_info", driver_ops(interface)->get_info(device, &info));
     if (error < 0)
         return ERR_IF;
     netif->name[0] = 'e';
@@ -215,7 +215,7 @@ static int stack_add_ethernet(struct service *device, unsigned number)
 {
     const struct ethernet_driver_ops *ops = device->ops;
     struct ethernet_info info;
-    int error = GATE_CALL(device, ops->get_info(device, &info));
+    int error = GATE_CALL(device, "get_info", ops->get_info(device, &info));
     if (error < 0)
         return error;
     char name[STACK_INTERFACE_NAME_LENGTH];
@@ -276,14 +276,14 @@ int stack_interface_set_up(struct stack_interface *interface, bool up)
     if (!up) {
         netif_set_down(netif);
         netif_set_link_down(netif);
-        GATE_CALL(device, ops->set_up(device, false));
+        GATE_CALL(device, "set_up", ops->set_up(device, false));
         return 0;
     }
-    int error = GATE_CALL(device, ops->set_up(device, true));
+    int error = GATE_CALL(device, "set_up", ops->set_up(device, true));
     if (error < 0)
         return error;
     struct ethernet_info info;
-    error = GATE_CALL(device, ops->get_info(device, &info));
+    error = GATE_CALL(device, "get_info", ops->get_info(device, &info));
     if (error < 0)
         return error;
     netif_set_up(netif);
@@ -350,7 +350,7 @@ void stack_interface_statistics(const struct stack_interface *interface,
     memset(statistics, 0, sizeof *statistics);
     if (interface->device) {
         struct service *device = interface->device;
-        GATE_CALL_VOID(device, driver_ops(interface)->get_statistics(device, statistics));
+        GATE_CALL_VOID(device, "get_statistics", driver_ops(interface)->get_statistics(device, statistics));
         /* Frames the driver did not take (stack_ethernet_output) are counted here. */
         statistics->transmit_dropped += interface->netif->mib2_counters.ifoutdiscards;
         return;
@@ -480,7 +480,7 @@ static bool stack_receive_frames(struct stack_interface *interface)
             return true;   /* out of memory: try again on the next run */
         long length = -EAGAIN;
         if (!packet->next)
-            length = GATE_CALL(device, ops->receive(device, packet->payload, ETHERNET_FRAME_MAX));
+            length = GATE_CALL(device, "receive", ops->receive(device, packet->payload, ETHERNET_FRAME_MAX));
         if (length <= 0 || length > ETHERNET_FRAME_MAX) {
             pbuf_free(packet);
             if (length == -EAGAIN)

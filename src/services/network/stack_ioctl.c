@@ -203,7 +203,7 @@ static long interface_set_mtu(struct stack_interface *interface, int32_t mtu)
     struct ethernet_info info;
     const struct ethernet_driver_ops *ops = interface->device->ops;
     struct service *device = interface->device;
-    int error = GATE_CALL(device, ops->get_info(device, &info));
+    int error = GATE_CALL(device, "get_info", ops->get_info(device, &info));
     if (error < 0)
         return error;
     unsigned limit = info.mtu ? info.mtu : ETHERNET_MTU;

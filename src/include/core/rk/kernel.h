@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <rk/cmdline.h>
 #include <rk/platform.h>
+#include <rk/timer.h>
 
 #define RINGKERNEL_VERSION "0.1.0"
 
@@ -27,6 +28,18 @@ const struct cmdline *kernel_cmdline(void);
 void heap_init(void);
 /* Forget every pending timer (core_init). */
 void timers_reset(void);
+/*
+ * Tag the large allocation (a page run from kmalloc) at pointer with tag
+ * (the service arenas' record of it): false when pointer is not the start
+ * of one. heap_large_tag() returns the tag, NULL when none or not one.
+ */
+bool heap_large_set_tag(void *pointer, void *tag);
+#define HEAP_LARGEST_SLAB_OBJECT 2048   /* larger kmalloc requests are page runs */
+void *heap_large_tag(const void *pointer);
+/* timer_init() for the Core's own timers: never a service's, even when set up inside a crossing. */
+void core_timer_init(struct timer *timer, timer_callback_fn callback, void *argument);
+/* Cancel every pending timer owned by instance (its death). Interrupts disabled. */
+void timers_cancel_owned_by(struct service_instance *instance);
 /* True when at least one timer is pending. */
 bool timers_pending(void);
 /* Forget every registered service (core_init). */

@@ -46,6 +46,8 @@ struct thread {
     void *argument;
 
     struct gate_frame *gate_frames; /* innermost service crossing (rk/gate.h) */
+    unsigned spinlocks_held;        /* spinlocks it holds (a fault inside a crossing is the
+                                       service's only while none taken there is held) */
     struct process *process;        /* referenced; NULL for pure kernel threads */
 
     struct list_node wait_link;     /* in the wait queue it sleeps on */

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <rk/gate.h>
 
 typedef uint64_t paddr_t;
 #define PADDR_INVALID ((paddr_t)-1)
@@ -324,6 +325,7 @@ enum platform_fault_kind {
     PLATFORM_FAULT_DEBUG,               /* #DB (single step, int1), SIGTRAP */
     PLATFORM_FAULT_FLOATING_POINT,      /* #MF (x87) or #XM (SIMD), SIGFPE with floating_point_code */
     PLATFORM_FAULT_ALIGNMENT,           /* #AC, SIGBUS BUS_ADRALN */
+    PLATFORM_FAULT_WATCHDOG,            /* not a fault: the watchdog tick (core_watchdog_tick) */
 };
 
 /* A CPU fault as the backend saw it. */
@@ -355,6 +357,21 @@ enum platform_fault_action {
 
 /* Print the full register dump of a fault to the console. Any context. */
 void platform_fault_dump(const struct platform_fault *fault);
+
+/*
+ * Service containment (rk/gate.h). The backends provide gate_recovery_save()
+ * (declared in rk/gate.h) and these:
+ *
+ * Change the interrupted state of fault (a kernel-mode fault or watchdog
+ * tick, its backend_frame) so that when the backend resumes it, execution
+ * continues at recovery with gate_recovery_save() returning value, and
+ * interrupts disabled (the gate restores the state it saved). The Core
+ * then returns PLATFORM_FAULT_RESUME.
+ */
+void platform_fault_resume_at(const struct platform_fault *fault,
+                              const struct gate_recovery *recovery, long value);
+/* Continue at recovery now (gate_recovery_save() returns value). Any context but interrupt handlers. */
+_Noreturn void platform_recovery_resume(const struct gate_recovery *recovery, long value);
 
 /*
  * Walk the frame-pointer chain starting at frame_pointer (0 = the caller of
@@ -451,6 +468,16 @@ void core_console_input(void);
  * Returns what the backend should do next.
  */
 enum platform_fault_action core_fault(const struct platform_fault *fault);
+
+/*
+ * The service watchdog's tick: the backend calls it periodically while
+ * kernel code runs, with the interrupted kernel state as a fault of kind
+ * PLATFORM_FAULT_WATCHDOG and the time since its previous tick (x86: after
+ * every interrupt taken in kernel mode; hosted: a CPU-time signal). The
+ * Core may redirect the state with platform_fault_resume_at(). Interrupt
+ * context.
+ */
+void core_watchdog_tick(const struct platform_fault *interrupted, uint64_t elapsed_ns);
 
 /*
  * The running thread executed SYSCALL in user mode. registers holds its

@@ -41,6 +41,7 @@
 struct file;
 struct socket_ops;
 struct epoll_watch;
+struct service_instance;
 
 /*
  * Operations of a file that is not a plain filesystem node (pipes, later
@@ -84,6 +85,8 @@ struct path_entry;
 struct file {
     const struct file_ops *ops;
     struct service *service;       /* owner of ops (gated), NULL for the Core's own */
+    struct service_instance *instance; /* Core: service's instance that made it (pinned): calls
+                                          fail with EIO once that instance is dead */
     unsigned long references;
     unsigned flags;                /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH... */
     uint64_t offset;

@@ -40,4 +40,26 @@ struct heap_statistics {
 
 void heap_get_statistics(struct heap_statistics *statistics);
 
+/*
+ * Service arenas (docs/containment.md). Inside a service library (built
+ * with RK_SERVICE_BUILD) kmalloc and friends allocate from the arena of
+ * the instance the running thread is inside (rk/gate.h), so a dead
+ * instance's memory is reclaimed in one step. Same contracts as above;
+ * service_kfree() of a pointer the arenas never returned WARNs and is
+ * ignored.
+ */
+void *service_kmalloc(size_t size);
+void *service_kzalloc(size_t size);
+void *service_kcalloc(size_t count, size_t size);
+void service_kfree(void *pointer);
+size_t service_ksize(const void *pointer);
+
+#ifdef RK_SERVICE_BUILD
+#define kmalloc(size) service_kmalloc(size)
+#define kzalloc(size) service_kzalloc(size)
+#define kcalloc(count, size) service_kcalloc(count, size)
+#define kfree(pointer) service_kfree(pointer)
+#define ksize(pointer) service_ksize(pointer)
+#endif
+
 #endif

@@ -37,4 +37,32 @@ void backtrace_print(uintptr_t frame_pointer);
 /* Number of WARN()s so far (tests assert on it). */
 unsigned long warning_count(void);
 
+/* ------------------------------------------------- service faults (rk/gate.h) */
+
+/*
+ * A service declares itself broken: a service fault of kind "panic" with
+ * the message in the log line. Inside a crossing it unwinds to the
+ * recovery point and never returns; outside any crossing it is a kernel
+ * panic.
+ */
+RK_NORETURN void service_panic(const char *format, ...) RK_PRINTF(1, 2);
+/* A failed service assertion (kind "assertion"); see service_panic(). */
+RK_NORETURN void service_assertion_failed(const char *condition, const char *file, int line);
+
+#define SERVICE_ASSERT(condition)                                                       \
+    do {                                                                                \
+        if (RK_UNLIKELY(!(condition)))                                                  \
+            service_assertion_failed(#condition, __FILE__, __LINE__);                   \
+    } while (0)
+
+/*
+ * Inside a service library (compiled with RK_SERVICE_BUILD) panic() and
+ * ASSERT are service faults: the service is contained, not the kernel.
+ */
+#ifdef RK_SERVICE_BUILD
+#undef ASSERT
+#define ASSERT(condition) SERVICE_ASSERT(condition)
+#define panic(...) service_panic(__VA_ARGS__)
+#endif
+
 #endif

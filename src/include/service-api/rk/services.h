@@ -9,6 +9,7 @@
 #ifndef RK_SERVICES_H
 #define RK_SERVICES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <rk/list.h>
@@ -22,13 +23,47 @@ enum service_kind {
 };
 
 struct service;
+struct service_instance;
+
+/* Where a registered service is in its life (the Core's view). */
+enum service_state {
+    SERVICE_UNREGISTERED,  /* not in the registry */
+    SERVICE_STARTING,      /* its start hook runs */
+    SERVICE_RUNNING,       /* calls enter it */
+    SERVICE_DEAD,          /* faulted: calls fail with EIO until the supervisor restarts it */
+    SERVICE_FAILED,        /* given up after too many faults in a row (or restart off) */
+};
+
+/* Restart policy of one service (rk.restart=, docs/containment.md). */
+struct service_restart_policy {
+    bool enabled;              /* restart after a fault (default on) */
+    unsigned max_restarts;     /* consecutive faulting instances before giving up (default 5) */
+    unsigned backoff_ms;       /* first delay; doubled per consecutive fault (default 10 ms) */
+};
+
+/* What happened to a service so far (kept across restarts). */
+struct service_fault_counters {
+    uint64_t faults;           /* service faults contained */
+    uint64_t injected;         /* of which injected (rk/gate.h fault injection) */
+    uint64_t restarts;         /* successful restarts */
+    uint64_t failed_restarts;  /* start hook faulted or failed */
+    uint64_t given_up;         /* times it went SERVICE_FAILED */
+};
 
 /*
- * Creates the service's state (at registration and after a restart).
- * Returns 0 or a negative errno; on error the service is not registered.
+ * Creates the service's state (at registration and after a restart), in a
+ * crossing of the new instance: everything it allocates is the instance's.
+ * After a fault the previous instance's memory is gone (or quarantined)
+ * and no stop hook ran: start must set every static of the service afresh,
+ * never walk what a previous instance left there. Returns 0 or a negative
+ * errno; on error the service is not registered (at registration) or the
+ * restart counts as failed.
  */
 typedef int (*service_start_fn)(struct service *service);
-/* Drops the service's state (at unregistration and before a restart). */
+/*
+ * Drops the service's state at an orderly unregistration. Never called for
+ * a dead instance (the Core reclaims its arena instead).
+ */
 typedef void (*service_stop_fn)(struct service *service);
 
 struct service {
@@ -41,12 +76,19 @@ struct service {
     void *state;                 /* the service's own state, set by start */
     unsigned driver_class;       /* SERVICE_DRIVER: DRIVER_CLASS_* (rk/ethernet.h), 0 when none */
 
-    /* Owned by the Core (registry and gate); zero before registration. */
+    /* Owned by the Core (registry, gate, supervisor); zero before registration. */
     struct list_node registry_link;
     uint64_t calls;              /* gate entries so far */
     unsigned active_calls;       /* calls in progress (nested gates count) */
     unsigned generation;         /* incremented on every (re)start */
     int registered;
+    enum service_state status;
+    struct service_instance *instance;   /* the running (or starting) instance, NULL when none */
+    struct service_restart_policy policy; /* from rk.restart= (docs/containment.md) */
+    struct service_fault_counters counters;
+    unsigned consecutive_faults; /* faults since a call last completed: the backoff exponent */
+    uint64_t restart_due_ns;     /* SERVICE_DEAD: when the supervisor restarts it */
+    struct list_node dead_link;  /* SERVICE_DEAD: in the supervisor's list */
 };
 
 /*

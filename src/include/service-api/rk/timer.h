@@ -11,6 +11,7 @@
 #include <rk/list.h>
 
 struct timer;
+struct service_instance;
 typedef void (*timer_callback_fn)(struct timer *timer, void *argument);
 
 struct timer {
@@ -19,11 +20,18 @@ struct timer {
     timer_callback_fn callback;
     void *argument;
     bool pending;
+    /* Core: the service instance that initialized it (its callback runs in a crossing), or NULL. */
+    struct service_instance *owner;
 };
 
 /* Monotonic nanoseconds since boot. */
 uint64_t clock_now_ns(void);
 
+/*
+ * Initialize timer. Inside a service (a crossing) the timer becomes the
+ * instance's: its callback runs in a crossing, and the instance's death
+ * cancels it.
+ */
 void timer_init(struct timer *timer, timer_callback_fn callback, void *argument);
 /* Arm (or re-arm) timer to fire at deadline_ns. Any context. */
 void timer_arm(struct timer *timer, uint64_t deadline_ns);

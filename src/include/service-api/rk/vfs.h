@@ -356,6 +356,7 @@ void vnode_put(struct vnode *node);
 /* One mounted instance of a filesystem. */
 struct superblock {
     struct service *service;       /* Core: the filesystem service */
+    struct service_instance *instance; /* Core: the instance that mounted it (pinned) */
     uint64_t device;               /* Core: st_dev of every node (anonymous 0:N) */
     struct vnode *root;            /* filesystem: set by mount, one reference held by the Core */
     void *private;                 /* filesystem's own */
