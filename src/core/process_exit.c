@@ -7,6 +7,7 @@
  * interrupts disabled. A process is torn down by the last of its threads
  * to leave, on that thread's kernel stack.
  */
+#include <rk/containment.h>
 #include <rk/errno.h>
 #include <rk/futex.h>
 #include <rk/klog.h>
@@ -29,6 +30,7 @@ static void init_exit_default(int wait_status)
 {
     int code = (wait_status & 0x7f) ? 128 + (wait_status & 0x7f) : (wait_status >> 8) & 0xff;
     klog(KLOG_NOTICE, "init (pid 1) exited with status %#x: powering off with %d", wait_status, code);
+    containment_report();
     platform_power_off(code);
 }
 

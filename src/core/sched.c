@@ -6,6 +6,7 @@
  * Uniprocessor and cooperative inside the kernel: every function here runs
  * with interrupts disabled while it touches scheduler state.
  */
+#include <rk/containment.h>
 #include <rk/errno.h>
 #include <rk/heap.h>
 #include <rk/kernel.h>
@@ -178,6 +179,7 @@ void sched_idle_loop(void)
         if (blocked_thread_count() > 0)
             panic("idle: %u thread(s) blocked for ever: no event can arrive", blocked_thread_count());
         klog(KLOG_NOTICE, "idle: nothing left to run and no event can arrive: powering off");
+        containment_report();
         platform_power_off(0);
     }
 }

@@ -6,6 +6,7 @@
 #include <rk/containment.h>
 #include <rk/fault_injection.h>
 #include <rk/format.h>
+#include <rk/klog.h>
 #include <rk/services.h>
 
 #include "containment_internal.h"
@@ -82,4 +83,19 @@ long containment_render_statistics(char *buffer, size_t size)
         }
     }
     return (long)length;
+}
+
+void containment_report(void)
+{
+    struct containment_statistics s;
+    containment_get_statistics(&s);
+    if (s.injected == 0 && s.contained == 0)
+        return;
+    klog(KLOG_NOTICE,
+         "containment: injected=%llu manifested=%llu contained=%llu restarts=%llu "
+         "failed_restarts=%llu given_up=%llu dead_calls=%llu reclaimed_instances=%llu",
+         (unsigned long long)s.injected, (unsigned long long)s.manifested,
+         (unsigned long long)s.contained, (unsigned long long)s.restarts,
+         (unsigned long long)s.failed_restarts, (unsigned long long)s.given_up,
+         (unsigned long long)s.dead_calls, (unsigned long long)s.reclaimed_instances);
 }

@@ -3,6 +3,7 @@
  * powers off too: a halted QEMU is of no use), restart, and the
  * Ctrl-Alt-Del switches (accepted, nothing to do).
  */
+#include <rk/containment.h>
 #include <rk/klog.h>
 #include <rk/platform.h>
 
@@ -50,10 +51,12 @@ long sys_reboot(const uint64_t arguments[6])
     case REBOOT_CMD_POWER_OFF:
     case REBOOT_CMD_HALT:
         reboot_say("Power down");
+        containment_report();
         platform_power_off(0);
     case REBOOT_CMD_RESTART:
     case REBOOT_CMD_RESTART2:
         reboot_say("Restarting system");
+        containment_report();
         platform_restart();
     case REBOOT_CMD_SW_SUSPEND:
         return -ENOSYS;

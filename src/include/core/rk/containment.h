@@ -169,5 +169,10 @@ struct containment_statistics {
 };
 
 void containment_get_statistics(struct containment_statistics *statistics);
+/*
+ * Log one line with the counters when any service fault happened (at power
+ * off and reboot: the fault campaigns read it from the console).
+ */
+void containment_report(void);
 
 #endif
