@@ -32,6 +32,10 @@ unsigned core_interrupt_depth;
 
 /* Set while a fault is being contained: a fault then is the Core's. */
 static bool containing;
+/* Tests: make the next containment fault inside the recovery path itself. */
+static bool break_recovery_for_test;
+
+void containment_test_break_recovery(void) { break_recovery_for_test = true; }
 
 /* Watchdog: what it saw at the previous tick. */
 static struct thread *watched_thread;
@@ -142,6 +146,11 @@ static struct gate_frame *contain(enum service_fault_kind kind, uintptr_t addres
     struct thread *thread = thread_current();
     struct gate_frame *frame = thread->gate_frames;
     containing = true;
+    if (break_recovery_for_test) {
+        break_recovery_for_test = false;
+        volatile uint64_t *volatile nowhere = NULL;
+        (void)*nowhere; /* a fault in the gate's own recovery path: the kernel's */
+    }
     frame->faulted = 1;
     thread->spinlocks_held = frame->spinlocks_held;
     bool injected = fault_injection_take_in_flight(frame);

@@ -44,7 +44,7 @@ static int unboot(void **state)
 }
 
 /* A test service whose operations misbehave on request. */
-enum misdeed { BEHAVE, NULL_DEREFERENCE, PANIC, ASSERTION, DIVIDE, ALLOCATE_THEN_PANIC };
+enum misdeed { BEHAVE, NULL_DEREFERENCE, PANIC, ASSERTION, DIVIDE, ALLOCATE_THEN_PANIC, SPIN };
 
 struct probe_ops {
     long (*act)(enum misdeed misdeed);
@@ -73,6 +73,9 @@ static long probe_act(enum misdeed misdeed)
     case ALLOCATE_THEN_PANIC:
         last_allocation = service_kmalloc(100000);
         service_panic("probe leaks on purpose");
+    case SPIN:
+        for (;;)
+            __asm__ volatile("pause" : : : "memory");
     }
     return -EINVAL;
 }
@@ -222,6 +225,33 @@ static void a_fault_outside_a_crossing_is_a_kernel_panic(void **state)
     assert_int_not_equal(status, 0);
 }
 
+/* A service that never returns: the watchdog unwinds it. */
+static void the_watchdog_ends_a_spinning_call(void **state)
+{
+    boot_with("loglevel=3 rk.watchdog_ms=300");
+    register_probe();
+    assert_int_equal(act(SPIN), -EIO);
+    assert_int_equal(service_wait_running(&probe, 5 * SECOND), 0);
+    assert_int_equal(act(BEHAVE), 7);
+    assert_int_equal(probe.counters.faults, 1);
+}
+
+/* A fault inside the gate's own recovery path is the kernel's: it halts. */
+static void a_fault_in_the_recovery_path_halts(void **state)
+{
+    boot_with("loglevel=3");
+    register_probe();
+    hosted_set_exit_handler(back_to_the_test);
+    int status = setjmp(halted);
+    if (status == 0) {
+        containment_test_break_recovery();
+        act(PANIC);
+        fail_msg("a fault while containing a fault was contained");
+    }
+    hosted_set_exit_handler(NULL);
+    assert_int_equal(status, 70);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +261,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(completed_calls_reset_the_backoff, boot, unboot),
         cmocka_unit_test_setup_teardown(injected_faults_are_counted, boot, unboot),
         cmocka_unit_test_setup_teardown(a_fault_outside_a_crossing_is_a_kernel_panic, boot, unboot),
+        cmocka_unit_test_setup_teardown(the_watchdog_ends_a_spinning_call, boot, unboot),
+        cmocka_unit_test_setup_teardown(a_fault_in_the_recovery_path_halts, boot, unboot),
     };
     return cmocka_run_group_tests_name("containment", tests, NULL, NULL);
 }

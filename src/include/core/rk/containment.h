@@ -117,6 +117,9 @@ void gate_unwind_if_dead(void);
 /* Any crossing of the running thread is into an instance that died. */
 bool gate_thread_in_dead_instance(void);
 
+/* Tests only: the next containment faults inside the gate's recovery path (a kernel fault). */
+void containment_test_break_recovery(void);
+
 /* The Core's interrupt nesting (timer callbacks, device interrupt forwarding). */
 extern unsigned core_interrupt_depth;
 
