@@ -19,6 +19,7 @@
 #include <rk/errno.h>
 #include <rk/fault_injection.h>
 #include <rk/format.h>
+#include <rk/kernel.h>
 #include <rk/gate.h>
 #include <rk/klog.h>
 #include <rk/panic.h>
@@ -42,6 +43,33 @@ static struct thread *watched_thread;
 static uint64_t watched_progress;
 static uint64_t stalled_ns;
 static uint64_t gate_progress;     /* crossings entered and left */
+/*
+ * Keeps interrupts coming while a thread runs inside a crossing, so the
+ * backends' watchdog ticks happen (x86 has no periodic tick otherwise).
+ * Armed from gate_enter when not pending; the callback re-arms it only
+ * while the interrupted thread is inside a crossing.
+ */
+static struct timer watchdog_timer;
+
+/* The watchdog timer's period: a quarter of the timeout. */
+static uint64_t watchdog_period_ns(void) { return containment_watchdog_ns / 4; }
+
+/* Timer callback (interrupt context): keep ticking while service code runs. */
+static void watchdog_timer_expired(struct timer *timer, void *argument)
+{
+    struct thread *thread = thread_current();
+    if (containment_watchdog_ns && thread && thread->gate_frames)
+        timer_arm(timer, clock_now_ns() + watchdog_period_ns());
+}
+
+/* Arm the watchdog timer unless it is pending. Interrupts disabled. */
+static void watchdog_timer_ensure(void)
+{
+    if (containment_watchdog_ns == 0 || watchdog_timer.pending || platform_watchdog_ticks_by_itself())
+        return;
+    core_timer_init(&watchdog_timer, watchdog_timer_expired, NULL);
+    timer_arm(&watchdog_timer, clock_now_ns() + watchdog_period_ns());
+}
 
 int gate_enter(struct gate_frame *frame, struct service *service,
                struct service_instance *instance, const char *operation)
@@ -70,6 +98,7 @@ int gate_enter(struct gate_frame *frame, struct service *service,
     service->active_calls++;
     running->active_calls++;
     gate_progress++;
+    watchdog_timer_ensure();
     platform_irq_restore(flags);
     return 0;
 }

@@ -298,6 +298,9 @@ void x86_interrupt_dispatch(struct interrupt_frame *frame)
     }
 }
 
+/* See rk/platform.h: ticks come with interrupts only. */
+bool platform_watchdog_ticks_by_itself(void) { return false; }
+
 /* See rk/platform.h: the saved frame resumes at recovery, interrupts off. */
 void platform_fault_resume_at(const struct platform_fault *fault,
                               const struct gate_recovery *recovery, long value)

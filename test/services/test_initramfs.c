@@ -15,7 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rk/containment.h>
 #include <rk/errno.h>
+#include <rk/fault_injection.h>
 #include <rk/gate.h>
 #include <rk/klog.h>
 #include <rk/path.h>
@@ -343,6 +345,40 @@ static void the_boot_initrd_is_unpacked(void **state)
     free(archive);
 }
 
+/*
+ * The loader kind contained: a panic, a NULL dereference and a failed
+ * assertion injected into unpack each make the call EIO; the kernel goes
+ * on, the loader restarts, and the next unpack builds the tree.
+ */
+static void a_faulting_unpack_is_contained_and_the_loader_restarts(void **state)
+{
+    assert_int_equal(hosted_faults_install(), 0);
+    struct archive *archive = archive_new();
+    archive_add(archive, (struct member){ .name = "contained", .mode = S_IFREG | 0644,
+                                          .data = "after the fault\n" });
+    archive_trailer(archive);
+    static const char *const rules[] = {"initramfs:unpack:panic:nth=1",
+                                        "initramfs:unpack:null:nth=1",
+                                        "initramfs:unpack:assert:nth=1"};
+    struct service *service = loader();
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        unsigned generation = service->generation;
+        assert_int_equal(fault_injection_command("clear", 5), 0);
+        assert_int_equal(fault_injection_command(rules[i], strlen(rules[i])), 0);
+        assert_int_equal(unpack(archive), -EIO);
+        assert_int_equal(service_wait_running(service, 5000000000ull), 0);
+        assert_int_equal(service->generation, generation + 1);
+        assert_int_equal(unpack(archive), 0);
+        struct vnode_attributes attributes;
+        assert_int_equal(attributes_of("/contained", &attributes), 0);
+        assert_int_equal(attributes.size, 16);
+    }
+    assert_int_equal(service->counters.faults, 3);
+    assert_int_equal(service->counters.restarts, 3);
+    hosted_faults_remove();
+    free(archive);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +389,7 @@ int main(void)
         cmocka_unit_test_setup(refused_members_are_counted_and_the_rest_unpacked, boot),
         cmocka_unit_test_setup(inode_numbers_restart_in_each_concatenated_archive, boot),
         cmocka_unit_test_setup(the_boot_initrd_is_unpacked, boot),
+        cmocka_unit_test_setup(a_faulting_unpack_is_contained_and_the_loader_restarts, boot),
     };
     return cmocka_run_group_tests_name("initramfs", tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@
  * NAME is a service name or "all"; later rules win. Defaults: on, 5
  * consecutive faulting instances, 10 ms first delay (doubled per
  * consecutive fault, at most 5 s). rk.watchdog_ms=N (0: off; default
- * 10000): a crossing that runs N ms without entering or leaving any
+ * 20000): a crossing that runs N ms without entering or leaving any
  * crossing and without a context switch is a watchdog fault.
  */
 #include <rk/cmdline.h>
@@ -26,7 +26,7 @@
 #define DEFAULT_MAX_RESTARTS 5
 #define DEFAULT_BACKOFF_MS 10
 #define MAX_BACKOFF_MS 5000
-#define DEFAULT_WATCHDOG_MS 10000
+#define DEFAULT_WATCHDOG_MS 20000   /* Linux's soft-lockup threshold */
 #define RESTART_RULES_MAX 16
 
 struct restart_rule {
@@ -186,7 +186,8 @@ void containment_instance_fault(struct service_instance *instance)
     struct service *service = instance->service;
     bool current = service->instance == instance;
     service_instance_kill(instance);
-    if (!current || service->status == SERVICE_UNREGISTERED)
+    /* A first start that faults is a failed registration (services_register says so), not a restart. */
+    if (!current || service->status == SERVICE_UNREGISTERED || !service->registered)
         return;
     service->consecutive_faults++;
     if (!service->policy.enabled) {

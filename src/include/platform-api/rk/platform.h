@@ -478,6 +478,12 @@ enum platform_fault_action core_fault(const struct platform_fault *fault);
  * context.
  */
 void core_watchdog_tick(const struct platform_fault *interrupted, uint64_t elapsed_ns);
+/*
+ * True when the backend ticks the watchdog on its own (hosted: CPU time);
+ * false when ticks come only with interrupts, so the Core keeps a timer
+ * armed while service code runs (x86). Any context.
+ */
+bool platform_watchdog_ticks_by_itself(void);
 
 /*
  * The running thread executed SYSCALL in user mode. registers holds its
