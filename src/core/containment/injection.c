@@ -99,6 +99,15 @@ static bool rule_fires(struct injection_rule *rule)
     return false;
 }
 
+/*
+ * Load from address: a real memory access the compiler cannot drop or
+ * instrument (the sanitizers would report a C NULL load instead of faulting).
+ */
+static inline void load_from(uintptr_t address)
+{
+    __asm__ volatile("movq (%0), %%rax" : : "r"(address) : "rax", "memory");
+}
+
 /* Really raise a fault of kind in the running crossing. Returns only for an unknown kind. */
 static void raise_fault(enum injected_kind kind)
 {
@@ -107,16 +116,12 @@ static void raise_fault(enum injected_kind kind)
         service_panic("injected panic");
     case INJECT_ASSERT:
         service_assertion_failed("injected assertion", __FILE__, __LINE__);
-    case INJECT_NULL: {
-        volatile uint64_t *volatile pointer = (volatile uint64_t *)0;
-        (void)*pointer;
+    case INJECT_NULL:
+        load_from(0);
         break;
-    }
-    case INJECT_WILD: {
-        volatile uint64_t *volatile pointer = (volatile uint64_t *)0xdead00000000beefull;
-        (void)*pointer;
+    case INJECT_WILD:
+        load_from(0xdead00000000beefull); /* not canonical: #GP */
         break;
-    }
     case INJECT_INVALID_OPCODE:
         __asm__ volatile("ud2");
         break;
