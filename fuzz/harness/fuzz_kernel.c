@@ -54,7 +54,7 @@ static void unexpected_power_off(int status)
 void fuzz_kernel_boot(const char *extra_options, uint64_t seed)
 {
     char command_line[512];
-    snprintf(command_line, sizeof command_line, "loglevel=%d hosted.memory=%s sched=seeded %s",
+    snprintf(command_line, sizeof command_line, "loglevel=%d hosted.memory=%s sched=seeded rk.containment=panic %s",
              fuzz_verbose() ? 7 : 3, FUZZ_MEMORY, extra_options ? extra_options : "");
     int error = hosted_fuzz_boot(command_line);
     if (error < 0)

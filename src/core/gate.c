@@ -154,6 +154,8 @@ static const char *uncontainable_reason(const struct thread *thread)
     const struct gate_frame *frame = thread ? thread->gate_frames : NULL;
     if (!frame)
         return "not inside a service";
+    if (!containment_enabled)
+        return "containment is off (rk.containment=panic)";
     if (containing)
         return "fault while containing a fault";
     if (frame->faulted)

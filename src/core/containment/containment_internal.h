@@ -25,6 +25,8 @@ static inline int containment_parse_decimal(const char *text, size_t length, uin
 
 /* The counters (statistics.c). */
 extern struct containment_statistics containment_statistics;
+/* false with rk.containment=panic: every service fault is a kernel panic (fuzzing: a finding). */
+extern bool containment_enabled;
 /* The watchdog timeout, 0 when off (rk.watchdog_ms=, supervisor.c). */
 extern uint64_t containment_watchdog_ns;
 

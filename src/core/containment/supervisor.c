@@ -9,6 +9,8 @@
  * consecutive fault, at most 5 s). rk.watchdog_ms=N (0: off; default
  * 20000): a crossing that runs N ms without entering or leaving any
  * crossing and without a context switch is a watchdog fault.
+ * rk.containment=on|panic (default on): panic makes every service fault a
+ * kernel panic.
  */
 #include <rk/cmdline.h>
 #include <rk/containment.h>
@@ -35,6 +37,7 @@ struct restart_rule {
 };
 
 uint64_t containment_watchdog_ns = (uint64_t)DEFAULT_WATCHDOG_MS * 1000000;
+bool containment_enabled = true;
 static struct restart_rule restart_rules[RESTART_RULES_MAX];
 static size_t restart_rule_count;
 
@@ -121,6 +124,11 @@ static void configure_restart(const char *text)
 void containment_configure(const struct cmdline *cmdline)
 {
     configure_restart(cmdline_get(cmdline, "rk.restart"));
+    const char *mode = cmdline_get(cmdline, "rk.containment");
+    if (mode && strcmp(mode, "panic") == 0)
+        containment_enabled = false;
+    else if (mode && strcmp(mode, "on") != 0)
+        klog(KLOG_WARNING, "rk.containment=%s: not on or panic, keeping on", mode);
     uint64_t value;
     if (cmdline_has(cmdline, "rk.watchdog_ms")) {
         if (cmdline_get_u64(cmdline, "rk.watchdog_ms", &value) < 0 || value > 3600000)
@@ -144,6 +152,7 @@ void containment_configure(const struct cmdline *cmdline)
 void containment_reset(void)
 {
     restart_rule_count = 0;
+    containment_enabled = true;
     containment_watchdog_ns = (uint64_t)DEFAULT_WATCHDOG_MS * 1000000;
     memset(&containment_statistics, 0, sizeof containment_statistics);
     fault_injection_reset();

@@ -61,19 +61,38 @@ static void unpack_archive(const void *archive, size_t size)
         klog(KLOG_ERROR, "boot: initrd rejected (%s); keeping what was unpacked", errno_name(error));
 }
 
+/* The archive the root was filled from (kept for a root restart), NULL when none. */
+static const void *boot_archive;
+static size_t boot_archive_size;
+
+int vfs_boot_archive_unpack(void)
+{
+    if (!boot_archive)
+        return -ENOENT;
+    unpack_archive(boot_archive, boot_archive_size);
+    return 0;
+}
+
 int vfs_boot(const struct boot_info *info)
 {
+    boot_archive = NULL;
+    boot_archive_size = 0;
     int error = mount_filesystem("tmpfs", "rootfs", NULL, "");
     if (error < 0) {
         klog(KLOG_ERROR, "boot: no root filesystem (tmpfs: %s)", errno_name(error));
         return error;
     }
     if (info->initrd_size > 0) {
-        unpack_archive(platform_phys_to_virt(info->initrd_base), info->initrd_size);
+        /* The boot loader's module stays reserved: a root restart unpacks it again. */
+        boot_archive = platform_phys_to_virt(info->initrd_base);
+        boot_archive_size = info->initrd_size;
+        unpack_archive(boot_archive, boot_archive_size);
     } else if (embedded_initramfs_size() > 0) {
         klog(KLOG_INFO, "boot: no initrd given, unpacking the built-in BusyBox initramfs (%zu KiB)",
              embedded_initramfs_size() / 1024);
-        unpack_archive(embedded_initramfs_start, embedded_initramfs_size());
+        boot_archive = embedded_initramfs_start;
+        boot_archive_size = embedded_initramfs_size();
+        unpack_archive(boot_archive, boot_archive_size);
     }
     mount_on("proc", "proc", "/proc");
     mount_on("devtmpfs", "devtmpfs", "/dev");

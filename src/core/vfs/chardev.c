@@ -119,7 +119,9 @@ int chardev_register(uint64_t first_device, unsigned count, const struct chardev
         struct chardev_region *region = &regions[i];
         if (!region_overlaps(region, major, first_minor, count))
             continue;
-        bool restart = region->owner == owner && !owner->registered &&
+        /* The owner registering its own range again: at registration or at a restart. */
+        bool restart = region->owner == owner &&
+                       (!owner->registered || owner->status == SERVICE_STARTING) &&
                        region->first_minor == first_minor && region->count == count;
         if (!restart && (region_live(region) || region->owner == owner)) {
             spin_unlock_irqrestore(&registry_lock, state);

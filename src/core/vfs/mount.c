@@ -22,12 +22,40 @@ struct path_entry *vfs_namespace_root(void) { return namespace_root; }
 
 struct path_entry *vfs_root_entry(void) { return namespace_root; }
 
+struct list_node *vfs_mount_table(void) { return &mount_table; }
+
+struct path_entry *vfs_namespace_root_replace(struct path_entry *entry)
+{
+    struct path_entry *old = namespace_root;
+    namespace_root = entry;
+    return old;
+}
+
 void mounts_reset(void)
 {
     path_entries_reset();
+    superblocks_reset();
     list_init(&mount_table);
     namespace_root = NULL;
     next_anonymous_device = 1;
+}
+
+/*
+ * The mount crossing: the filesystem fills superblock (root, private)
+ * inside the instance superblock pins. Returns 0 or -errno (-EIO also
+ * when no root directory came back).
+ */
+static int superblock_mount(struct superblock *superblock)
+{
+    const struct filesystem_ops *ops = superblock->service->ops;
+    const char *options = superblock_options(superblock);
+    int error = GATE_CROSS(superblock->service, superblock->instance, "mount", -EIO,
+                           ops->mount(superblock, options));
+    if (error == 0 && (!superblock->root || !S_ISDIR(superblock->root->type))) {
+        klog(KLOG_ERROR, "mount: %s returned no root directory", superblock->service->name);
+        error = -EIO;
+    }
+    return error;
 }
 
 int mount_filesystem(const char *type, const char *source, struct path_entry *mountpoint,
@@ -45,24 +73,20 @@ int mount_filesystem(const char *type, const char *source, struct path_entry *mo
     if (!mountpoint && namespace_root)
         return -EBUSY;
 
-    struct superblock *superblock = kzalloc(sizeof *superblock);
     struct mount *mount = kzalloc(sizeof *mount);
-    if (!superblock || !mount) {
-        kfree(superblock);
-        kfree(mount);
+    if (!mount)
         return -ENOMEM;
-    }
     rk_strlcpy(mount->source, source ? source : "none", sizeof mount->source);
-    superblock->service = service;
-    superblock->device = device_number(0, next_anonymous_device++);
-    superblock->source = mount->source;
-    int error = SERVICE_CALL(service, struct filesystem_ops, mount, superblock, options ? options : "");
-    if (error == 0 && (!superblock->root || !S_ISDIR(superblock->root->type))) {
-        klog(KLOG_ERROR, "mount: %s returned no root directory", type);
-        error = -EIO;
+    /* The superblock pins the running instance before the mount crossing enters it. */
+    struct superblock *superblock = superblock_create(service, mount->source, options);
+    if (!superblock) {
+        kfree(mount);
+        return service->status == SERVICE_RUNNING ? -ENOMEM : -EIO;
     }
+    superblock->device = device_number(0, next_anonymous_device++);
+    int error = superblock_mount(superblock);
     if (error < 0) {
-        kfree(superblock);
+        superblock_put(superblock);
         kfree(mount);
         return error;
     }
@@ -97,9 +121,11 @@ int mount_filesystem(const char *type, const char *source, struct path_entry *mo
 static void mount_destroy(struct mount *mount)
 {
     struct superblock *superblock = mount->superblock;
+    const struct filesystem_ops *ops = superblock->service->ops;
     vnode_put(mount->root);
-    SERVICE_CALL_VOID(superblock->service, struct filesystem_ops, unmount, superblock);
-    kfree(superblock);
+    /* Refused (nothing to tear down) when the instance died: its memory goes with its arena. */
+    GATE_CROSS_VOID(superblock->service, superblock->instance, "unmount", ops->unmount(superblock));
+    superblock_put(superblock);
     kfree(mount);
 }
 
@@ -191,4 +217,25 @@ size_t system_mount_list(struct mount_info *mounts, size_t max)
         count++;
     }
     return count;
+}
+
+int mount_reattach(struct mount *mount)
+{
+    struct superblock *old = mount->superblock;
+    struct superblock *fresh = superblock_create(old->service, mount->source, superblock_options(old));
+    if (!fresh)
+        return old->service->status == SERVICE_RUNNING ? -ENOMEM : -EIO;
+    fresh->device = old->device; /* st_dev stays what it was */
+    int error = superblock_mount(fresh);
+    if (error < 0) {
+        superblock_put(fresh);
+        return error;
+    }
+    struct vnode *old_root = mount->root;
+    mount->superblock = fresh;
+    mount->root = fresh->root;
+    /* The dead instance's release is refused: only the count in its quarantined memory drops. */
+    vnode_put(old_root);
+    superblock_put(old);
+    return 0;
 }

@@ -43,6 +43,7 @@ struct path_entry *path_child(struct path_entry *parent, struct vnode *vnode, co
     if (parent)
         path_get(parent);
     entry->vnode = vnode;
+    superblock_get(vnode->superblock); /* pins the instance whose memory vnode is */
     entry->mount = parent ? parent->mount : NULL;
     entry->name_length = length;
     memcpy(entry->name, name, length);
@@ -68,7 +69,9 @@ void path_put(struct path_entry *entry)
         struct mount *mount = entry->mount;
         bool detached_root = mount && mount->detached && entry->vnode == mount->root;
         list_remove(&entry->live_link);
+        struct superblock *superblock = entry->vnode->superblock;
         vnode_put(entry->vnode);
+        superblock_put(superblock); /* after: the vnode's memory may be its dead instance's */
         kfree(entry->name);
         kfree(entry);
         if (detached_root)
@@ -224,8 +227,11 @@ static int step(struct path_entry **current, const char *name, size_t length)
         return -ENOMEM;
     while (entry->vnode->mounted_here) {
         struct mount *mount = entry->vnode->mounted_here;
+        struct superblock *covered = entry->vnode->superblock;
         vnode_get(mount->root);
+        superblock_get(mount->root->superblock);
         vnode_put(entry->vnode);
+        superblock_put(covered);
         entry->vnode = mount->root;
         entry->mount = mount;
     }

@@ -19,6 +19,46 @@
                    vnode_call_node_->ops->method(vnode_call_node_, ##__VA_ARGS__));       \
     })
 
+/* ------------------------------------------------------ superblocks (superblock.c) */
+
+#define SUPERBLOCK_OPTIONS_MAX 128
+
+/*
+ * A superblock of service with one reference (the mount's), pinning the
+ * service's running instance, or NULL when memory is out or the service
+ * is not running. options (NULL: "") is kept for a remount after a restart.
+ */
+struct superblock *superblock_create(struct service *service, const char *source,
+                                     const char *options);
+/* The mount data superblock was created with. */
+const char *superblock_options(struct superblock *superblock);
+/* Take a reference (path entries, denied executables, the mount). */
+void superblock_get(struct superblock *superblock);
+/* Drop one; the last unpins the instance and retires it (freed at the next put or create). NULL ignored. */
+void superblock_put(struct superblock *superblock);
+/* True when the instance that mounted superblock is no longer its service's running one. */
+bool superblock_is_dead(const struct superblock *superblock);
+/* Forget retired superblocks (test boots). */
+void superblocks_reset(void);
+
+/* ------------------------------------------------------ mounts (mount.c) */
+
+/* The mount table (struct mount, link), in mount order. */
+struct list_node *vfs_mount_table(void);
+/* Make entry (referenced by the caller, who gives that reference) the namespace root; returns the old one (its reference goes to the caller). */
+struct path_entry *vfs_namespace_root_replace(struct path_entry *entry);
+/*
+ * Mount a fresh superblock of mount's service where mount is, with the
+ * same source and options, and drop the old one (after a restart of the
+ * service). Returns 0 or -errno (the mount keeps the dead superblock).
+ */
+int mount_reattach(struct mount *mount);
+
+/* ------------------------------------------------------ boot (boot.c) */
+
+/* Unpack the archive the namespace was filled from at boot again (after a root restart). Returns 0 or -errno; -ENOENT when there was none. */
+int vfs_boot_archive_unpack(void);
+
 /* Forget the list of live path entries (boot; earlier entries are abandoned). */
 void path_entries_reset(void);
 

@@ -9,6 +9,8 @@
 #include <rk/platform.h>
 #include <rk/vfs.h>
 
+#include "vfs_internal.h"
+
 void vnode_init(struct vnode *node, struct superblock *superblock, const struct vnode_ops *ops,
                 uint32_t type, uint64_t inode_number)
 {
@@ -45,6 +47,8 @@ int vnode_write_deny(struct vnode *node)
     if (error == 0)
         node->write_access--;
     platform_irq_restore(flags);
+    if (error == 0)
+        superblock_get(node->superblock); /* a running image pins its filesystem instance */
     return error;
 }
 
@@ -53,6 +57,7 @@ void vnode_write_deny_again(struct vnode *node)
     irq_flags_t flags = platform_irq_save();
     node->write_access--;
     platform_irq_restore(flags);
+    superblock_get(node->superblock);
 }
 
 void vnode_write_allow(struct vnode *node)
@@ -60,6 +65,7 @@ void vnode_write_allow(struct vnode *node)
     irq_flags_t flags = platform_irq_save();
     node->write_access++;
     platform_irq_restore(flags);
+    superblock_put(node->superblock); /* retired, not freed: the caller still puts node */
 }
 
 void vnode_get(struct vnode *node)

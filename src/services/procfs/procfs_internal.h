@@ -67,6 +67,7 @@ enum procfs_kind {
     PROCFS_FD_DIRECTORY,        /* /proc/PID/fd (entry) */
     PROCFS_FD_LINK,             /* /proc/PID/fd/N */
     PROCFS_NET_DIRECTORY,       /* /proc/net (its files are PROCFS_SYSTEM_FILE) */
+    PROCFS_SYS_DIRECTORY,       /* /proc/sys, /proc/sys/kernel (their files are PROCFS_SYSTEM_FILE) */
 };
 
 /* Render a file's contents for pid (0 for system files). Returns 0 or -errno. */
@@ -160,6 +161,7 @@ extern const struct vnode_ops procfs_process_link_ops;
 extern const struct vnode_ops procfs_fd_directory_ops;
 extern const struct vnode_ops procfs_fd_link_ops;
 extern const struct vnode_ops procfs_net_directory_ops;   /* procfs_net.c */
+extern const struct vnode_ops procfs_sys_directory_ops;   /* procfs_sys.c: /proc/sys */
 
 /*
  * The node for pid's directory with one reference: -ENOENT when no such

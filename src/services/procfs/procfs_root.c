@@ -32,6 +32,7 @@ static const struct procfs_entry procfs_root_entries[] = {
     SYSTEM_FILE("stat", procfs_render_stat, -EIO),
     SYSTEM_FILE("uptime", procfs_render_uptime, -EIO),
     SYSTEM_FILE("version", procfs_render_version, -EIO),
+    { "sys", PROCFS_SYS_DIRECTORY, S_IFDIR | 0555, NULL, NULL, 0 },
 };
 
 #define PROCFS_ROOT_ENTRY_COUNT RK_ARRAY_SIZE(procfs_root_entries)
@@ -54,6 +55,7 @@ static int procfs_root_lookup(struct vnode *directory, const char *name, size_t 
             continue;
         const struct vnode_ops *ops = entry->kind == PROCFS_SELF            ? &procfs_self_ops
                                       : entry->kind == PROCFS_NET_DIRECTORY ? &procfs_net_directory_ops
+                                      : entry->kind == PROCFS_SYS_DIRECTORY ? &procfs_sys_directory_ops
                                                                             : &procfs_system_file_ops;
         struct procfs_node *node = procfs_node_create(directory->superblock, ops, entry->kind,
                                                       entry->mode,
