@@ -106,7 +106,8 @@ static void walk(const char *path, int depth)
                 strnlen(name, header.record_length - sizeof header) == header.record_length - sizeof header)
                 fuzz_finding("getdents64 of %s: a malformed record at %ld", path, at);
             at += header.record_length;
-            if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+            /* /proc/sys/kernel/fault_inject injects service faults on request: not a target. */
+            if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "sys") == 0)
                 continue;
             char child[64];
             if ((size_t)snprintf(child, sizeof child, "%s/%s", path, name) >= sizeof child)
