@@ -274,6 +274,8 @@ static int apply_command(const char *text, size_t length)
         return 0;
     }
     struct injection_rule rule;
+    if (!containment_enabled)
+        return -EPERM; /* with containment off an injected fault would be a kernel panic on request */
     if (parse_rule(text, length, &rule) < 0) {
         klog(KLOG_WARNING, "fault injection: cannot use \"%.*s\" "
              "(SERVICE:OPERATION:KIND:nth=N|every=N|p=PERCENT[/max=N])", (int)length, text);

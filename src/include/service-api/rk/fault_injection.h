@@ -25,7 +25,8 @@
  * Apply one command (text, length bytes, a trailing newline allowed):
  * a rule to add, "clear" (remove every rule), "seed N" (reseed), or
  * several of them separated by commas or newlines. Returns 0, -EINVAL
- * (nothing applied, one log line says why) or -ENOSPC (too many rules).
+ * (nothing applied, one log line says why), -ENOSPC (too many rules) or
+ * -EPERM for a rule while containment is off (rk.containment=panic).
  */
 int fault_injection_command(const char *text, size_t length);
 /*
