@@ -8,6 +8,8 @@
  */
 #include "network_stack_fixture.h"
 
+#include <rk/containment.h>
+
 /* ============================================================ tests */
 
 /* lwIP starts with lo up at 127.0.0.1/8, and only lo without a NIC. */
@@ -442,20 +444,22 @@ static void boot_again_without_stop(void **state)
 /* lwip_port/sys_arch.c's LWIP_PLATFORM_ASSERT. */
 void lwip_port_assert(const char *message, int line, const char *file);
 
-/* A failed lwIP assertion warns once per site, for a bounded number of sites, and lwIP goes on. */
-static void lwip_assertions_are_reported_once_per_site(void **state)
+/*
+ * A failed lwIP assertion is a service fault: the crossing yields EIO, one
+ * log line says kind=assertion, the stack restarts with its interfaces.
+ */
+static void lwip_assertion_is_a_service_fault(void **state)
 {
-    boot_with("");
-    for (int i = 0; i < 3; i++)
-        lwip_port_assert("repeated check", 10, "test_site.c");
-    assert_int_equal(log_count("lwIP assertion failed: repeated check"), 1);
-    for (int line = 1; line <= 40; line++) {
-        lwip_port_assert("many checks", line, "test_sites.c");
-        lwip_port_assert("many checks", line, "test_sites.c");
-    }
-    /* 16 sites in all (one taken above), then one line saying the rest stay quiet. */
-    assert_int_equal(log_count("lwIP assertion failed: many checks"), 15 + 1);
-    assert_int_equal(log_count("further new sites not reported"), 1);
+    boot_with("loglevel=3 ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off");
+    int result = GATE_CALL(&network_service, "check",
+                           (lwip_port_assert("repeated check", 10, "test_site.c"), 0));
+    assert_int_equal(result, -EIO);
+    assert_int_equal(log_count("kind=assertion"), 1);
+    assert_true(log_contains("repeated check at test_site.c:10"));
+    assert_int_equal(network_service.status, SERVICE_DEAD);
+    assert_int_equal(service_restart(&network_service), 0);
+    assert_int_equal(stack_interface_count, 2);
+    assert_true(netif_is_up(stack_interface_find("eth0")->netif));
 }
 
 int main(void)
@@ -477,7 +481,7 @@ int main(void)
         cmocka_unit_test(proc_net_dev_format),
         cmocka_unit_test(restart_starts_clean),
         cmocka_unit_test(boot_again_without_stop),
-        cmocka_unit_test(lwip_assertions_are_reported_once_per_site),
+        cmocka_unit_test(lwip_assertion_is_a_service_fault),
     };
     return cmocka_run_group_tests_name("network stack", tests, NULL, NULL);
 }

@@ -93,6 +93,7 @@ void network_reset(void)
     network_thread = NULL;
     processing_requested = false;
     processing_runs = 0;
+    virtio_bindings_reset();
 }
 
 /* See rk/network.h. */

@@ -14,6 +14,7 @@
 #include <rk/klog.h>
 #include <rk/network.h>
 #include <rk/services.h>
+#include <rk/string.h>
 
 #include "socket_support.h"
 
@@ -78,6 +79,14 @@ long socket_check_count(struct file *file, long count, size_t requested, const c
         return -EIO;
     }
     return count;
+}
+
+/* See socket_support.h. */
+long socket_dead_result(const char *operation)
+{
+    if (strcmp(operation, "send") == 0 || strcmp(operation, "receive") == 0)
+        return -ECONNRESET;
+    return -EIO;
 }
 
 void socket_send_finish(long result, int flags)

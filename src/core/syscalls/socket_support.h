@@ -30,10 +30,26 @@
 /* The largest transfer one call makes (MAX_RW_COUNT). */
 #define SOCKET_TRANSFER_MAX 0x7ffff000ul
 
-/* Call method of file's socket ops inside the gate of the file's owner. */
+/*
+ * Call method of file's socket ops inside the gate of the file's owner.
+ * When the owner's instance is dead (or faults in the call) the
+ * connection is gone: see socket_dead_result().
+ */
 #define SOCKET_CALL(file, method, ...)                                                       \
-    ((file)->service ? FILE_CALL((file), #method, -EIO, (file)->ops->socket->method((file), __VA_ARGS__)) \
+    ((file)->service ? FILE_CALL((file), #method, socket_dead_result(#method),              \
+                                 (file)->ops->socket->method((file), __VA_ARGS__))           \
                      : (file)->ops->socket->method((file), __VA_ARGS__))
+
+/*
+ * What a socket call yields when the network service instance that made
+ * the socket is dead or faulted inside the call (docs/containment.md):
+ * a reset connection. send and receive (send*, recv*) give -ECONNRESET,
+ * the error a Linux program expects from a connection the peer reset (and
+ * no SIGPIPE); every other operation (bind, connect, accept, options,
+ * names, shutdown) gives -EIO. read/write/poll on such a socket give EIO
+ * and POLLIN|POLLOUT|POLLERR|POLLHUP (the gate's fallbacks); close works.
+ */
+long socket_dead_result(const char *operation);
 
 /*
  * The running process's socket at fd with a reference in *file. Returns 0,

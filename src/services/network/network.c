@@ -45,9 +45,14 @@ static const struct network_stack_ops network_ops = {
     .create_unix_socket = unix_socket_create,
     .process_packets = network_stack_process_packets,
     .render_table = network_render_table,
+    .driver_restarted = network_stack_driver_restarted,
 };
 
-/* Service start: lwIP and its interfaces. */
+/*
+ * Service start: lwIP and its interfaces. After a fault no stop ran: each
+ * part forgets what the previous instance left (never walking it) and
+ * starts afresh; lwIP's lists are cleared by network_stack_start.
+ */
 static int network_service_start(struct service *service)
 {
     inet_sockets_reset();

@@ -40,6 +40,11 @@ int network_stack_start(void);
 void network_stack_stop(void);
 /* stack: the deferred work (received frames, lwIP timers). */
 void network_stack_process_packets(void);
+/*
+ * network_stack_ops.driver_restarted: the Ethernet driver service driver
+ * has a new instance; bring its interfaces up again when they were up.
+ */
+void network_stack_driver_restarted(struct service *driver);
 /* stack: /proc/net/dev and /proc/net/route. Full length or -errno. */
 long network_stack_render_table(enum network_table table, char *buffer, size_t size);
 /*

@@ -394,8 +394,9 @@ static const char *stack_ip_option(struct cmdline *cmdline)
 }
 
 /*
- * The kernel was booted again (hosted tests) without stopping the service:
- * everything the stack and lwIP kept points into the previous boot's heap.
+ * The kernel was booted again (hosted tests), or the previous instance
+ * faulted, without stopping the service: everything the stack and lwIP
+ * kept points into the previous boot's heap or the dead instance's arena.
  * Forget it all without touching it.
  */
 static void stack_forget_previous_boot(void)
@@ -409,17 +410,22 @@ static void stack_forget_previous_boot(void)
 }
 
 /*
- * See network_internal.h. Started twice without a stop only when the
- * kernel was booted again in the same process (the registry never does
- * that otherwise): the old state is forgotten first.
+ * See network_internal.h. Started twice without a stop when the kernel
+ * was booted again in the same process (hosted tests) or when the
+ * previous instance faulted (docs/containment.md: no stop hook runs): the
+ * old state is forgotten first, never walked.
  */
 int network_stack_start(void)
 {
     if (stack_started)
         stack_forget_previous_boot();
     timer_init(&stack_timer, stack_timer_expired, NULL);
-    lwip_init();   /* also sys_timeouts_init() and the loopback netif (up, 127.0.0.1/8) */
+    /*
+     * From here lwIP's state is this instance's: a start that faults
+     * midway leaves stack_started set, so the next start forgets it all.
+     */
     stack_started = true;
+    lwip_init();   /* also sys_timeouts_init() and the loopback netif (up, 127.0.0.1/8) */
     int error = stack_add_loopback();
     if (error < 0)
         goto failed;
@@ -483,8 +489,8 @@ static bool stack_receive_frames(struct stack_interface *interface)
             length = GATE_CALL(device, "receive", ops->receive(device, packet->payload, ETHERNET_FRAME_MAX));
         if (length <= 0 || length > ETHERNET_FRAME_MAX) {
             pbuf_free(packet);
-            if (length == -EAGAIN)
-                return false;
+            if (length == -EAGAIN || length == -EIO)
+                return false;   /* nothing waiting, or the driver is dead (the gate logged it) */
             klog(KLOG_WARNING, "network: %s: receive gave %ld", interface->name, length);
             return false;
         }
@@ -535,6 +541,49 @@ void network_stack_process_packets(void)
     stack_timer_update();
     if (more)
         network_request_processing();
+}
+
+/*
+ * See network_internal.h. The driver's new instance starts with its
+ * device up and an empty ring: tell it again what the netif says (up or
+ * down), check that the address did not change, and run the thread for
+ * what arrived meanwhile. lwIP's state (ARP cache, addresses, PCBs) was
+ * never lost: segments dropped while the driver was dead are retransmitted.
+ */
+void network_stack_driver_restarted(struct service *driver)
+{
+    if (!stack_started)
+        return;
+    for (size_t i = 0; i < stack_interface_count; i++) {
+        struct stack_interface *interface = stack_interfaces[i];
+        if (interface->device != driver)
+            continue;
+        const struct ethernet_driver_ops *ops = driver_ops(interface);
+        struct netif *netif = interface->netif;
+        bool up = netif_is_up(netif);
+        struct ethernet_info info;
+        int error = GATE_CALL(driver, "get_info", ops->get_info(driver, &info));
+        if (error == 0 && memcmp(info.address, netif->hwaddr, ETHERNET_ADDRESS_LENGTH) != 0) {
+            klog(KLOG_WARNING, "network: %s: the restarted driver has another address", interface->name);
+            memcpy(netif->hwaddr, info.address, ETHERNET_ADDRESS_LENGTH);
+        }
+        if (error == 0)
+            error = GATE_CALL(driver, "set_up", ops->set_up(driver, up));
+        if (error == 0 && up) {
+            if (info.link_up)
+                netif_set_link_up(netif);
+            else
+                netif_set_link_down(netif);
+        }
+        if (error < 0)
+            klog(KLOG_ERROR, "network: %s: cannot re-attach %s: %s", interface->name, driver->name,
+                 errno_name(error));
+        else
+            klog(KLOG_INFO, "network: %s re-attached to %s (%s)", interface->name, driver->name,
+                 up ? "up" : "down");
+    }
+    stack_timer_update();
+    network_request_processing();
 }
 
 /* See network_internal.h. */

@@ -107,6 +107,13 @@ static void unix_rights_defer(struct unix_buffer *holder)
 
 bool unix_rights_draining(void) { return draining; }
 
+/* See unix_internal.h. */
+void unix_rights_reset(void)
+{
+    list_init(&deferred_rights);
+    draining = false;
+}
+
 void unix_rights_drop(struct file **rights, unsigned count)
 {
     if (!rights)

@@ -257,6 +257,11 @@ void unix_rights_deliver(struct unix_buffer *buffer, struct socket_message *mess
 void unix_rights_drop(struct file **rights, unsigned count);
 /* True while rights are being put (a release now runs nested in that loop). */
 bool unix_rights_draining(void);
+/*
+ * Service start: no deferred rights, not draining (after a fault the
+ * previous instance's list is forgotten without being walked).
+ */
+void unix_rights_reset(void);
 /* Fill message's source address and credentials from buffer's sender. */
 void unix_message_note_source(struct unix_socket *receiver, struct unix_buffer *buffer,
                               struct socket_message *message);

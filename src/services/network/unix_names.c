@@ -229,6 +229,7 @@ void unix_sockets_start(void)
     next_autobind_name = 0;
     unix_inode_numbers_reset();
     unix_gc_reset();
+    unix_rights_reset();
 }
 
 /* Append formatted text at *used in buffer (size bytes), counting what did not fit too. */

@@ -17,6 +17,11 @@ int network_start(void);
 void network_boot(void);
 /* Forget the thread and requests (a new boot in the same process: hosted tests). */
 void network_reset(void);
+/*
+ * Forget which service instances drive the virtio devices and own DMA
+ * blocks (core/virtio.c; network_reset() calls it on every boot).
+ */
+void virtio_bindings_reset(void);
 /* How many times process_packets ran (tests). */
 uint64_t network_processing_runs(void);
 

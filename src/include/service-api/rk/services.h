@@ -144,6 +144,13 @@ struct network_stack_ops {
     int (*create_unix_socket)(int type, struct file **out);
     void (*process_packets)(void);
     long (*render_table)(enum network_table table, char *buffer, size_t size);
+    /*
+     * The Ethernet driver service driver restarted after a fault (a new
+     * instance, the same service and device): attach its interfaces again
+     * (bring up what was up, same address and configuration). Called by
+     * the Core after the driver's start; NULL or the stub: nothing.
+     */
+    void (*driver_restarted)(struct service *driver);
 };
 
 /* The seed's register_network_stack(): kind must be SERVICE_NETWORK_STACK. */
@@ -178,5 +185,6 @@ int service_stub_create_socket_enosys(struct file **out);
 int service_stub_create_unix_socket_enosys(int type, struct file **out);
 void service_stub_void(void);
 long service_stub_render_table_enosys(enum network_table table, char *buffer, size_t size);
+void service_stub_driver_restarted(struct service *driver);
 
 #endif

@@ -4,6 +4,13 @@
  * call to rk/platform.h), physically contiguous memory for rings and
  * buffers, and the split-virtqueue structures in their legacy layout.
  *
+ * Containment: the Core notes which driver instance configured each device
+ * and allocated each DMA block; when that instance dies the device is reset
+ * and only then its blocks freed, and its interrupt handler (always run in
+ * a crossing of the instance that installed it) is dropped. A thread still
+ * running in a dead instance changes nothing any more (dma_alloc gives
+ * NULL, virtio_queue_set -EIO, the rest does nothing).
+ *
  * A driver is written once against this header and runs on both backends:
  * virtio-pci (legacy I/O BAR) on x86_64, an in-process emulated device on
  * the hosted backend. Values are little-endian, as on both backends.

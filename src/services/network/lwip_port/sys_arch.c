@@ -9,7 +9,6 @@
 #include <rk/compiler.h>
 #include <rk/klog.h>
 #include <rk/panic.h>
-#include <rk/string.h>
 #include <rk/system.h>
 #include <rk/timer.h>
 
@@ -31,39 +30,16 @@ void lwip_port_diagnostic(const char *format, ...)
     va_end(arguments);
 }
 
-/* Assertion sites reported so far (file, line); later failures there stay quiet. */
-#define LWIP_PORT_ASSERT_SITES 16
-static struct { const char *file; int line; } lwip_port_assert_sites[LWIP_PORT_ASSERT_SITES];
-static unsigned lwip_port_assert_site_count;
-
 /*
- * LWIP_PLATFORM_ASSERT: a failed lwIP assertion is a warning with a
- * backtrace, as Linux's WARN_ONCE: once per site, at most
- * LWIP_PORT_ASSERT_SITES sites, then one line saying more are quiet. lwIP
- * goes on (its checks are followed by recovery code in most places, and
- * stopping the kernel on a packet would let a peer stop it); the limit
- * keeps a peer that can trigger an assertion per packet from flooding
- * the log with backtraces.
+ * LWIP_PLATFORM_ASSERT: a failed lwIP assertion is a service fault of kind
+ * "assertion" (docs/containment.md): the crossing that ran lwIP unwinds
+ * with EIO, the network service's instance is dropped and restarted. A
+ * peer that could trigger one per packet costs a restart (with backoff),
+ * never the kernel; going on past a broken lwIP invariant could.
  */
 void lwip_port_assert(const char *message, int line, const char *file)
 {
-    unsigned known = RK_MIN(lwip_port_assert_site_count, LWIP_PORT_ASSERT_SITES);
-    for (unsigned index = 0; index < known; index++) {
-        if (lwip_port_assert_sites[index].line == line && strcmp(lwip_port_assert_sites[index].file, file) == 0)
-            return;
-    }
-    if (lwip_port_assert_site_count >= LWIP_PORT_ASSERT_SITES) {
-        if (lwip_port_assert_site_count == LWIP_PORT_ASSERT_SITES) {
-            klog(KLOG_WARNING, "lwIP assertion failed: %s (%s:%d); further new sites not reported",
-                 message, file, line);
-            lwip_port_assert_site_count++;
-        }
-        return;
-    }
-    lwip_port_assert_sites[lwip_port_assert_site_count].file = file;
-    lwip_port_assert_sites[lwip_port_assert_site_count].line = line;
-    lwip_port_assert_site_count++;
-    warn_at(file, line, "lwIP assertion failed: %s", message);
+    service_assertion_failed(message, file, line);
 }
 
 /* LWIP_RAND: 32 random bits from the Core (ports, ISNs, DHCP xids). */

@@ -1,9 +1,9 @@
 /*
  * arch/cc.h — lwIP's compiler and platform port for ringkernel: the types
  * come from the compiler's freestanding headers, diagnostics go to the
- * kernel log, a failed lwIP assertion is a WARN (logged with a backtrace,
- * then lwIP goes on: the network service must not take the kernel down),
- * and randomness comes from the Core.
+ * kernel log, a failed lwIP assertion is a service fault (the network
+ * service is contained and restarted, the kernel goes on), and randomness
+ * comes from the Core.
  */
 #ifndef LWIP_ARCH_CC_H
 #define LWIP_ARCH_CC_H
@@ -41,7 +41,7 @@ typedef long ssize_t;
 
 /* See sys_arch.c. */
 void lwip_port_diagnostic(const char *format, ...) __attribute__((format(printf, 1, 2)));
-void lwip_port_assert(const char *message, int line, const char *file);
+__attribute__((noreturn)) void lwip_port_assert(const char *message, int line, const char *file);
 uint32_t lwip_port_random(void);
 int lwip_port_atoi(const char *text);   /* atoi for netif_find (libc/stdlib.h) */
 
