@@ -201,3 +201,48 @@ int procfs_refuse_link(struct vnode *directory, const char *name, size_t length,
 {
     return procfs_refuse_name(directory, name, length);
 }
+
+/* See procfs_internal.h. */
+int procfs_table_lookup(struct vnode *directory, const char *name, size_t length,
+                        const struct procfs_entry *entries, size_t count, uint64_t directory_inode,
+                        const struct vnode_ops *file_ops, struct vnode **result)
+{
+    for (size_t index = 0; index < count; index++) {
+        const struct procfs_entry *entry = &entries[index];
+        if (!procfs_name_equals(name, length, entry->name))
+            continue;
+        struct procfs_node *node = procfs_node_create(directory->superblock, file_ops, entry->kind,
+                                                      entry->mode, directory_inode + 1 + index, 0);
+        if (!node)
+            return -ENOMEM;
+        node->entry = entry;
+        *result = &node->vnode;
+        return 0;
+    }
+    return -ENOENT;
+}
+
+/* See procfs_internal.h. */
+int procfs_table_readdir(uint64_t *cookie, struct directory_sink *sink,
+                         const struct procfs_entry *entries, size_t count, uint64_t directory_inode,
+                         uint64_t parent_inode)
+{
+    while (*cookie < 2 + count) {
+        uint64_t position = *cookie;
+        const char *name = position == 0 ? "." : "..";
+        uint64_t inode_number = position == 0 ? directory_inode : parent_inode;
+        unsigned type = DT_DIR;
+        if (position >= 2) {
+            name = entries[position - 2].name;
+            inode_number = directory_inode + 1 + (position - 2);
+            type = DT_REG;
+        }
+        int result = sink->emit(sink, name, strlen(name), inode_number, type, position + 1);
+        if (result < 0)
+            return result;
+        if (result > 0)
+            return 0;
+        *cookie = position + 1;
+    }
+    return 0;
+}

@@ -126,6 +126,19 @@ int procfs_parse_number(const char *name, size_t length);
 /* True when length bytes of name equal the string text. */
 bool procfs_name_equals(const char *name, size_t length, const char *text);
 
+/*
+ * A directory whose files are a fixed table (/proc/net, /proc/sys/kernel):
+ * the files' inode numbers follow the directory's (first_inode + 1 + index).
+ * lookup: a new node of the entry named name with file_ops, or -ENOENT / -ENOMEM.
+ */
+int procfs_table_lookup(struct vnode *directory, const char *name, size_t length,
+                        const struct procfs_entry *entries, size_t count, uint64_t directory_inode,
+                        const struct vnode_ops *file_ops, struct vnode **result);
+/* readdir: ".", "..", then the entries (cookie = position). */
+int procfs_table_readdir(uint64_t *cookie, struct directory_sink *sink,
+                         const struct procfs_entry *entries, size_t count, uint64_t directory_inode,
+                         uint64_t parent_inode);
+
 /* Copy at most size bytes of a length-byte link target into buffer (no NUL); returns length. */
 long procfs_copy_link(char *buffer, size_t size, const char *target, size_t length);
 

@@ -125,44 +125,15 @@ static const struct procfs_entry procfs_net_entries[] = {
 static int procfs_net_lookup(struct vnode *directory, const char *name, size_t length,
                              struct vnode **result)
 {
-    for (size_t index = 0; index < PROCFS_NET_ENTRY_COUNT; index++) {
-        const struct procfs_entry *entry = &procfs_net_entries[index];
-        if (!procfs_name_equals(name, length, entry->name))
-            continue;
-        struct procfs_node *node =
-            procfs_node_create(directory->superblock, &procfs_system_file_ops, entry->kind,
-                               entry->mode, PROCFS_NET_INODE + 1 + index, 0);
-        if (!node)
-            return -ENOMEM;
-        node->entry = entry;
-        *result = &node->vnode;
-        return 0;
-    }
-    return -ENOENT;
+    return procfs_table_lookup(directory, name, length, procfs_net_entries, PROCFS_NET_ENTRY_COUNT, PROCFS_NET_INODE,
+                               &procfs_system_file_ops, result);
 }
 
 /* vnode_ops.readdir of /proc/net: ".", "..", then the files (cookie = position). */
 static int procfs_net_readdir(struct vnode *directory, uint64_t *cookie,
                               struct directory_sink *sink)
 {
-    while (*cookie < 2 + PROCFS_NET_ENTRY_COUNT) {
-        uint64_t position = *cookie;
-        const char *name = position == 0 ? "." : "..";
-        uint64_t inode_number = position == 0 ? PROCFS_NET_INODE : PROCFS_ROOT_INODE;
-        unsigned type = DT_DIR;
-        if (position >= 2) {
-            name = procfs_net_entries[position - 2].name;
-            inode_number = PROCFS_NET_INODE + 1 + (position - 2);
-            type = DT_REG;
-        }
-        int result = sink->emit(sink, name, strlen(name), inode_number, type, position + 1);
-        if (result < 0)
-            return result;
-        if (result > 0)
-            return 0;
-        *cookie = position + 1;
-    }
-    return 0;
+    return procfs_table_readdir(cookie, sink, procfs_net_entries, PROCFS_NET_ENTRY_COUNT, PROCFS_NET_INODE, PROCFS_ROOT_INODE);
 }
 
 /* vnode_ops.getattr of /proc/net: dr-xr-xr-x root root. */
