@@ -44,7 +44,8 @@ static int unboot(void **state)
 }
 
 /* A test service whose operations misbehave on request. */
-enum misdeed { BEHAVE, NULL_DEREFERENCE, PANIC, ASSERTION, DIVIDE, ALLOCATE_THEN_PANIC, SPIN };
+enum misdeed { BEHAVE, NULL_DEREFERENCE, PANIC, ASSERTION, DIVIDE, ALLOCATE_THEN_PANIC, SPIN,
+               ALLOCATE_TWICE };
 
 struct probe_ops {
     long (*act)(enum misdeed misdeed);
@@ -75,6 +76,13 @@ static long probe_act(enum misdeed misdeed)
     case ALLOCATE_THEN_PANIC:
         last_allocation = service_kmalloc(100000);
         service_panic("probe leaks on purpose");
+    case ALLOCATE_TWICE: {
+        void *first = service_kmalloc(64);
+        void *second = service_kmalloc(64);
+        service_kfree(first);
+        service_kfree(second);
+        return 8;
+    }
     case SPIN:
         for (;;)
             __asm__ volatile("pause" : : : "memory");
@@ -210,6 +218,21 @@ static void injected_faults_are_counted(void **state)
     assert_int_equal(fault_injection_command("probe:act:bogus:every=2", 23), -EINVAL);
 }
 
+/* A rule on "kmalloc" hits in the middle of an operation, at its second allocation. */
+static void an_allocation_point_fault_hits_mid_operation(void **state)
+{
+    boot_with("loglevel=3 rk.inject=probe:kmalloc:null:nth=2");
+    register_probe();
+    assert_int_equal(act(ALLOCATE_TWICE), -EIO);
+    assert_int_equal(service_wait_running(&probe, 5 * SECOND), 0);
+    assert_int_equal(act(ALLOCATE_TWICE), 8);
+    struct containment_statistics statistics;
+    containment_get_statistics(&statistics);
+    assert_int_equal(statistics.injected, 1);
+    assert_int_equal(statistics.manifested, 1);
+    assert_int_equal(statistics.reclaimed_instances, 1); /* with the first allocation in it */
+}
+
 /* A fault outside any crossing is the kernel's: it halts (here: the exit handler). */
 static jmp_buf halted;
 static void back_to_the_test(int status) { longjmp(halted, status); }
@@ -264,6 +287,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(injected_faults_are_counted, boot, unboot),
         cmocka_unit_test_setup_teardown(a_fault_outside_a_crossing_is_a_kernel_panic, boot, unboot),
         cmocka_unit_test_setup_teardown(the_watchdog_ends_a_spinning_call, boot, unboot),
+        cmocka_unit_test_setup_teardown(an_allocation_point_fault_hits_mid_operation, boot, unboot),
         cmocka_unit_test_setup_teardown(a_fault_in_the_recovery_path_halts, boot, unboot),
     };
     return cmocka_run_group_tests_name("containment", tests, NULL, NULL);

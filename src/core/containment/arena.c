@@ -57,6 +57,8 @@ static void track(struct arena_header *header, size_t size)
 
 void *service_kmalloc(size_t size)
 {
+    if (fault_injection_active)
+        fault_injection_check_allocation();
     if (size == 0)
         return NULL;
     if (size <= LARGEST_INLINE) {

@@ -37,6 +37,12 @@ extern bool fault_injection_active;
  * service and operation; returns when none fires.
  */
 void fault_injection_check(struct gate_frame *frame);
+/*
+ * The running service allocates (service_kmalloc): raise an injected fault
+ * there when a rule names the operation "kmalloc" — a fault in the middle
+ * of an operation, with some of its changes made.
+ */
+void fault_injection_check_allocation(void);
 /* True (once) when the fault now being contained in frame was injected. */
 bool fault_injection_take_in_flight(struct gate_frame *frame);
 /* Forget every rule and counter. */

@@ -16,6 +16,7 @@
 #include <rk/klog.h>
 #include <rk/panic.h>
 #include <rk/string.h>
+#include <rk/thread.h>
 
 #include "containment_internal.h"
 
@@ -137,14 +138,22 @@ static void raise_fault(enum injected_kind kind)
     }
 }
 
-void fault_injection_check(struct gate_frame *frame)
+/*
+ * Raise an injected fault in the crossing of frame when a rule matches its
+ * service and the point (the operation's name, or "kmalloc"); returns when
+ * none fires.
+ */
+static void check_point(struct gate_frame *frame, const char *point)
 {
     irq_flags_t flags = platform_irq_save();
     enum injected_kind kind = INJECT_KIND_COUNT;
     for (size_t i = 0; i < rule_count && kind == INJECT_KIND_COUNT; i++) {
         struct injection_rule *rule = &rules[i];
-        if (!name_matches(rule->service, frame->service->name) ||
-            !name_matches(rule->operation, frame->operation) || !rule_fires(rule))
+        /* "*" matches the operations only: allocation points are asked for by name. */
+        bool point_matches = point == frame->operation ? name_matches(rule->operation, point)
+                                                        : strcmp(rule->operation, point) == 0;
+        if (!name_matches(rule->service, frame->service->name) || !point_matches ||
+            !rule_fires(rule))
             continue;
         rule->fired++;
         kind = rule->kind;
@@ -161,6 +170,18 @@ void fault_injection_check(struct gate_frame *frame)
     raise_fault(kind);
     /* Not reached for the kinds above: each one faults. */
     in_flight = NULL;
+}
+
+void fault_injection_check(struct gate_frame *frame)
+{
+    check_point(frame, frame->operation);
+}
+
+void fault_injection_check_allocation(void)
+{
+    struct thread *thread = thread_current();
+    if (thread && thread->gate_frames)
+        check_point(thread->gate_frames, "kmalloc");
 }
 
 bool fault_injection_take_in_flight(struct gate_frame *frame)

@@ -7,7 +7,8 @@
  *     SERVICE:OPERATION:KIND:TRIGGER
  *
  * SERVICE and OPERATION are names as the log line prints them ("*" for
- * any); KIND is panic, assert, null, wild, ud, divide, hang or random;
+ * any operation); OPERATION "kmalloc" means each allocation the service
+ * makes inside any operation (a fault in the middle of one); KIND is panic, assert, null, wild, ud, divide, hang or random;
  * TRIGGER is nth=N (the Nth matching crossing, once), every=N (each Nth)
  * or p=PERCENT (each matching crossing with that probability, a decimal
  * like 0.5; drawn from the seeded generator, rk.fault_seed=), optionally
