@@ -43,6 +43,7 @@ static struct thread *watched_thread;
 static uint64_t watched_progress;
 static uint64_t stalled_ns;
 static uint64_t gate_progress;     /* crossings entered and left */
+static unsigned active_crossings;  /* crossings in progress, on every thread */
 /*
  * Keeps interrupts coming while a thread runs inside a crossing, so the
  * backends' watchdog ticks happen (x86 has no periodic tick otherwise).
@@ -54,11 +55,13 @@ static struct timer watchdog_timer;
 /* The watchdog timer's period: a quarter of the timeout. */
 static uint64_t watchdog_period_ns(void) { return containment_watchdog_ns / 4; }
 
-/* Timer callback (interrupt context): keep ticking while service code runs. */
+/*
+ * Timer callback (interrupt context): keep ticking while any crossing is in
+ * progress (a thread that slept inside one may wake up and spin).
+ */
 static void watchdog_timer_expired(struct timer *timer, void *argument)
 {
-    struct thread *thread = thread_current();
-    if (containment_watchdog_ns && thread && thread->gate_frames)
+    if (containment_watchdog_ns && active_crossings > 0)
         timer_arm(timer, clock_now_ns() + watchdog_period_ns());
 }
 
@@ -74,7 +77,11 @@ static void watchdog_timer_ensure(void)
 int gate_enter(struct gate_frame *frame, struct service *service,
                struct service_instance *instance, const char *operation)
 {
+    /* Code of a dead instance still running (an interrupt killed it meanwhile) stops here. */
+    if (RK_UNLIKELY(containment_any_death))
+        gate_unwind_if_dead();
     struct thread *thread = thread_current();
+    bool interrupts_were_enabled = platform_irq_enabled();
     irq_flags_t flags = platform_irq_save();
     struct service_instance *running = service->instance;
     bool enterable = running != NULL && running->alive &&
@@ -89,6 +96,7 @@ int gate_enter(struct gate_frame *frame, struct service *service,
     frame->instance = running;
     frame->operation = operation;
     frame->interrupt_state = flags;
+    frame->interrupts_were_enabled = interrupts_were_enabled;
     frame->spinlocks_held = thread->spinlocks_held;
     frame->interrupt_depth = core_interrupt_depth;
     frame->faulted = 0;
@@ -97,6 +105,7 @@ int gate_enter(struct gate_frame *frame, struct service *service,
     service->calls++;
     service->active_calls++;
     running->active_calls++;
+    active_crossings++;
     gate_progress++;
     watchdog_timer_ensure();
     platform_irq_restore(flags);
@@ -114,6 +123,7 @@ void gate_exit(struct gate_frame *frame)
     struct service_instance *instance = frame->instance;
     service->active_calls--;
     instance->active_calls--;
+    active_crossings--;
     gate_progress++;
     if (frame->faulted) {
         flags = frame->interrupt_state; /* the unwind left interrupts off */
@@ -126,6 +136,10 @@ void gate_exit(struct gate_frame *frame)
     if (reclaimable)
         containment_supervisor_kick();
 }
+
+void core_interrupt_enter(void) { core_interrupt_depth++; }
+
+void core_interrupt_leave(void) { core_interrupt_depth--; }
 
 struct service *gate_current_service(void)
 {
@@ -147,9 +161,10 @@ void gate_armed(struct gate_frame *frame)
 
 /*
  * Why the innermost crossing of thread cannot take a fault as its
- * service's, or NULL when it can.
+ * service's, or NULL when it can. interrupts_enabled: the interrupt flag of
+ * the faulting code (off since an entry with them on: a Core section).
  */
-static const char *uncontainable_reason(const struct thread *thread)
+static const char *uncontainable_reason(const struct thread *thread, bool interrupts_enabled)
 {
     const struct gate_frame *frame = thread ? thread->gate_frames : NULL;
     if (!frame)
@@ -164,6 +179,8 @@ static const char *uncontainable_reason(const struct thread *thread)
         return "a Core lock is held";
     if (core_interrupt_depth != frame->interrupt_depth)
         return "in Core interrupt work";
+    if (frame->interrupts_were_enabled && !interrupts_enabled)
+        return "in a Core section with interrupts off";
     return NULL;
 }
 
@@ -207,10 +224,10 @@ static struct gate_frame *contain(enum service_fault_kind kind, uintptr_t addres
 RK_NORETURN void gate_service_fault(enum service_fault_kind kind, uintptr_t address,
                                     const char *detail)
 {
-    irq_flags_t flags = platform_irq_save();
-    (void)flags;
+    bool interrupts_enabled = platform_irq_enabled();
+    platform_irq_save();
     struct thread *thread = thread_current();
-    const char *reason = uncontainable_reason(thread);
+    const char *reason = uncontainable_reason(thread, interrupts_enabled);
     if (reason)
         panic("%s outside containment (%s)%s%s", service_fault_kind_name(kind), reason,
               detail ? ": " : "", detail ? detail : "");
@@ -235,7 +252,7 @@ static enum service_fault_kind kind_of(enum platform_fault_kind kind)
 bool gate_contain_cpu_fault(const struct platform_fault *fault)
 {
     struct thread *thread = thread_current();
-    if (fault->user_mode || uncontainable_reason(thread))
+    if (fault->user_mode || uncontainable_reason(thread, fault->interrupts_were_enabled))
         return false;
     struct gate_frame *frame =
         contain(kind_of(fault->kind), fault->address, fault->instruction_pointer, NULL);
@@ -255,7 +272,7 @@ void core_watchdog_tick(const struct platform_fault *interrupted, uint64_t elaps
     }
     stalled_ns += elapsed_ns;
     if (containment_watchdog_ns == 0 || stalled_ns < containment_watchdog_ns ||
-        uncontainable_reason(thread))
+        uncontainable_reason(thread, interrupted->interrupts_were_enabled))
         return;
     stalled_ns = 0;
     char detail[48];
@@ -266,23 +283,35 @@ void core_watchdog_tick(const struct platform_fault *interrupted, uint64_t elaps
     platform_fault_resume_at(interrupted, &frame->recovery, 1);
 }
 
-bool gate_thread_in_dead_instance(void)
+/*
+ * The outermost crossing of the running thread, entered at the current
+ * interrupt level (never one an interrupt handler interrupted), into an
+ * instance that died; NULL when none.
+ */
+static struct gate_frame *outermost_dead_crossing(void)
 {
     struct thread *thread = thread_current();
-    for (struct gate_frame *frame = thread ? thread->gate_frames : NULL; frame; frame = frame->outer)
+    struct gate_frame *outermost_dead = NULL;
+    for (struct gate_frame *frame = thread ? thread->gate_frames : NULL;
+         frame && frame->interrupt_depth == core_interrupt_depth; frame = frame->outer)
         if (!frame->instance->alive)
-            return true;
-    return false;
+            outermost_dead = frame;
+    return outermost_dead;
+}
+
+bool gate_thread_in_dead_instance(void)
+{
+    return outermost_dead_crossing() != NULL;
 }
 
 void gate_unwind_if_dead(void)
 {
     struct thread *thread = thread_current();
-    struct gate_frame *outermost_dead = NULL;
-    for (struct gate_frame *frame = thread ? thread->gate_frames : NULL; frame; frame = frame->outer)
-        if (!frame->instance->alive)
-            outermost_dead = frame;
+    struct gate_frame *outermost_dead = outermost_dead_crossing();
     if (!outermost_dead)
+        return;
+    /* A Core lock taken inside the crossing is held: unwinding would leave it held. */
+    if (thread->spinlocks_held > outermost_dead->spinlocks_held)
         return;
     platform_irq_save();
     /* Leave the crossings inside the dead one as if they had returned. */
@@ -291,6 +320,7 @@ void gate_unwind_if_dead(void)
         thread->gate_frames = inner->outer;
         inner->service->active_calls--;
         inner->instance->active_calls--;
+        active_crossings--;
     }
     outermost_dead->faulted = 1;
     thread->spinlocks_held = outermost_dead->spinlocks_held;

@@ -45,6 +45,9 @@ void core_timer_init(struct timer *timer, timer_callback_fn callback, void *argu
 
 void timer_arm(struct timer *timer, uint64_t deadline_ns)
 {
+    /* A dead instance's timers were cancelled at its death and stay so. */
+    if (timer->owner && !timer->owner->alive)
+        return;
     irq_flags_t flags = platform_irq_save();
     bool was_first = timer->pending && pending_timers.next == &timer->link;
     if (timer->pending)

@@ -55,8 +55,10 @@ bool wait_queue_interrupt(struct thread *thread)
 static int wait_on(struct wait_queue *queue, struct spinlock *lock, uint64_t timeout_ns,
                    bool may_interrupt)
 {
-    irq_flags_t flags = platform_irq_save();
     struct thread *thread = thread_current();
+    if (thread && thread->gate_frames && !lock)
+        gate_unwind_if_dead(); /* about to sleep inside a service that died meanwhile: EIO instead */
+    irq_flags_t flags = platform_irq_save();
     bool interruptible = may_interrupt && signal_thread_is_user(thread);
     if (interruptible && signal_pending(thread)) {
         platform_irq_restore(flags);

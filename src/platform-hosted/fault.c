@@ -69,6 +69,7 @@ static void fault_signal_handler(int signal_number, siginfo_t *information, void
         .stack_pointer = (uintptr_t)registers[REG_RSP],
         .frame_pointer = (uintptr_t)registers[REG_RBP],
         .user_mode = false,
+        .interrupts_were_enabled = hosted_interrupts_enabled,
         .backend_frame = context,
     };
 

@@ -63,7 +63,9 @@ static void deliver_interrupt(hosted_interrupt_handler_fn handler)
     bool was_enabled = hosted_interrupts_enabled;
     hosted_interrupts_enabled = false;
     interrupt_depth++;
+    core_interrupt_enter();
     handler();
+    core_interrupt_leave();
     interrupt_depth--;
     hosted_interrupts_enabled = was_enabled;
 }

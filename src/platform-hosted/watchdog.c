@@ -38,6 +38,8 @@ static void watchdog_signal_handler(int signal_number, siginfo_t *information, v
         .stack_pointer = (uintptr_t)registers[REG_RSP],
         .frame_pointer = (uintptr_t)registers[REG_RBP],
         .user_mode = false,
+        /* The Core refuses to unwind out of its own interrupts-off sections. */
+        .interrupts_were_enabled = hosted_interrupts_enabled,
         .backend_frame = context,
     };
     int saved_errno = errno;

@@ -197,6 +197,7 @@ static void handle_exception(struct interrupt_frame *frame)
          * the backtrace then starts with the faulting function itself. */
         .frame_pointer = (uintptr_t)frame - 2 * sizeof(uint64_t),
         .user_mode = false,
+        .interrupts_were_enabled = (frame->rflags & 0x200) != 0,
         .backend_frame = &record,
     };
     if (core_fault(&fault) == PLATFORM_FAULT_RESUME)
@@ -282,6 +283,7 @@ static void watchdog_tick(struct interrupt_frame *frame)
         .stack_pointer = frame->rsp,
         .frame_pointer = frame->rbp,
         .user_mode = false,
+        .interrupts_were_enabled = (frame->rflags & 0x200) != 0,
         .backend_frame = &record,
     };
     core_watchdog_tick(&tick, elapsed);
@@ -293,7 +295,9 @@ void x86_interrupt_dispatch(struct interrupt_frame *frame)
     if (frame->vector < EXCEPTION_COUNT) {
         handle_exception(frame);
     } else {
+        core_interrupt_enter();
         interrupt_handle_irq(frame->vector);
+        core_interrupt_leave();
         watchdog_tick(frame);
     }
 }

@@ -135,6 +135,9 @@ static struct gate_recovery check_recovery;
 static bool recover_next_fault;
 static unsigned watchdog_ticks;
 
+void core_interrupt_enter(void) {}
+void core_interrupt_leave(void) {}
+
 /* The kernel's gate keeps a timer armed for the ticks; this check arms its own. */
 void core_watchdog_tick(const struct platform_fault *interrupted, uint64_t elapsed_ns)
 {

@@ -14,6 +14,10 @@
 
 #include <rk/containment.h>
 #include <rk/errno.h>
+#include <rk/file.h>
+#include <rk/kernel.h>
+#include <rk/platform.h>
+#include <rk/timer.h>
 #include <rk/fault_injection.h>
 #include <rk/gate.h>
 #include <rk/heap.h>
@@ -45,7 +49,7 @@ static int unboot(void **state)
 
 /* A test service whose operations misbehave on request. */
 enum misdeed { BEHAVE, NULL_DEREFERENCE, PANIC, ASSERTION, DIVIDE, ALLOCATE_THEN_PANIC, SPIN,
-               ALLOCATE_TWICE };
+               ALLOCATE_TWICE, KILLED_UNDER_ITS_FEET };
 
 struct probe_ops {
     long (*act)(enum misdeed misdeed);
@@ -53,6 +57,35 @@ struct probe_ops {
 
 static int starts;
 static void *last_allocation;
+
+/* For KILLED_UNDER_ITS_FEET: a timer whose callback faults, a static timer, a file. */
+static struct timer faulting_timer, static_timer;
+static struct file *made_file;
+static const struct file_ops no_file_ops;
+static struct service probe;
+static void panicking_callback(struct timer *timer, void *argument) { service_panic("timer faults"); }
+static void quiet_callback(struct timer *timer, void *argument) {}
+
+/*
+ * The instance's own timer callback faults in an interrupt taken while this
+ * thread runs inside the same instance: the thread then runs on in a dead
+ * instance. What it does there must not reach the Core.
+ */
+static long killed_under_its_feet(void)
+{
+    timer_init(&faulting_timer, panicking_callback, NULL);
+    timer_arm(&faulting_timer, 0);
+    irq_flags_t flags = platform_irq_save();
+    core_interrupt_enter();
+    core_timer_interrupt();
+    core_interrupt_leave();
+    platform_irq_restore(flags);
+    timer_init(&static_timer, quiet_callback, NULL);
+    timer_arm(&static_timer, clock_now_ns() + 100 * 1000000000ull); /* refused: its owner is dead */
+    made_file = file_alloc(&no_file_ops, &probe, 0);                /* born dead */
+    service_kmalloc(16);                                             /* unwinds here: EIO */
+    return 7;
+}
 
 static long probe_act(enum misdeed misdeed)
 {
@@ -83,6 +116,8 @@ static long probe_act(enum misdeed misdeed)
         service_kfree(second);
         return 8;
     }
+    case KILLED_UNDER_ITS_FEET:
+        return killed_under_its_feet();
     case SPIN:
         for (;;)
             __asm__ volatile("pause" : : : "memory");
@@ -97,8 +132,6 @@ static int probe_start(struct service *service)
     starts++;
     return 0;
 }
-
-static struct service probe;
 
 static void register_probe(void)
 {
@@ -218,6 +251,21 @@ static void injected_faults_are_counted(void **state)
     assert_int_equal(fault_injection_command("probe:act:bogus:every=2", 23), -EINVAL);
 }
 
+/* Code still running in an instance that died under it cannot arm timers or make live files. */
+static void code_of_a_dead_instance_is_stopped(void **state)
+{
+    boot_with("loglevel=3");
+    register_probe();
+    assert_int_equal(act(KILLED_UNDER_ITS_FEET), -EIO);
+    assert_false(static_timer.pending);
+    assert_non_null(made_file);
+    assert_false(service_instance_is_running(made_file->instance));
+    assert_int_equal(service_wait_running(&probe, 5 * SECOND), 0);
+    assert_int_equal(FILE_CALL(made_file, "read", -EIO, 42L), -EIO); /* not the new instance */
+    file_put(made_file);
+    assert_int_equal(act(BEHAVE), 7);
+}
+
 /* A rule on "kmalloc" hits in the middle of an operation, at its second allocation. */
 static void an_allocation_point_fault_hits_mid_operation(void **state)
 {
@@ -288,6 +336,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_fault_outside_a_crossing_is_a_kernel_panic, boot, unboot),
         cmocka_unit_test_setup_teardown(the_watchdog_ends_a_spinning_call, boot, unboot),
         cmocka_unit_test_setup_teardown(an_allocation_point_fault_hits_mid_operation, boot, unboot),
+        cmocka_unit_test_setup_teardown(code_of_a_dead_instance_is_stopped, boot, unboot),
         cmocka_unit_test_setup_teardown(a_fault_in_the_recovery_path_halts, boot, unboot),
     };
     return cmocka_run_group_tests_name("containment", tests, NULL, NULL);

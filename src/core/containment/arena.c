@@ -57,6 +57,8 @@ static void track(struct arena_header *header, size_t size)
 
 void *service_kmalloc(size_t size)
 {
+    if (containment_any_death)
+        gate_unwind_if_dead(); /* code of an instance that died meanwhile stops here */
     if (fault_injection_active)
         fault_injection_check_allocation();
     if (size == 0)

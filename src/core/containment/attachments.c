@@ -4,6 +4,7 @@
  */
 #include <rk/chardev.h>
 #include <rk/containment.h>
+#include <rk/kernel.h>
 
 #include "containment_internal.h"
 
@@ -14,6 +15,9 @@ void containment_release_registrations(struct service_instance *instance)
     if (service->instance == NULL)
         chardev_unregister_all(service);
     virtio_release_instance(instance);
+    irq_flags_t flags = platform_irq_save();
+    timers_cancel_owned_by(instance); /* armed again after the death by code still running */
+    platform_irq_restore(flags);
 }
 
 void containment_reattach(struct service *service)

@@ -23,6 +23,9 @@ static inline int containment_parse_decimal(const char *text, size_t length, uin
     return 0;
 }
 
+/* An instance has died since boot: crossings then check for code of dead instances (instance.c). */
+extern bool containment_any_death;
+
 /* The counters (statistics.c). */
 extern struct containment_statistics containment_statistics;
 /* false with rk.containment=panic: every service fault is a kernel panic (fuzzing: a finding). */

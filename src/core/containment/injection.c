@@ -159,6 +159,9 @@ static void check_point(struct gate_frame *frame, const char *point)
         kind = rule->kind;
         if (kind == INJECT_RANDOM)
             kind = (enum injected_kind)(next_random() % INJECT_HANG);
+        /* Entered with interrupts off (a timer or device interrupt): no watchdog tick can come. */
+        if (kind == INJECT_HANG && !frame->interrupts_were_enabled)
+            kind = INJECT_PANIC;
     }
     if (kind == INJECT_KIND_COUNT) {
         platform_irq_restore(flags);
@@ -277,10 +280,12 @@ static int parse_rule(const char *text, size_t length, struct injection_rule *ru
     return -EINVAL;
 }
 
-/* Apply one command of length bytes (no separators inside); 0 or -errno. */
-static int apply_command(const char *text, size_t length)
+/* Apply one command of length bytes (no separators inside), or only check it; 0 or -errno. */
+static int apply_command(const char *text, size_t length, bool check_only)
 {
     if (length == 5 && memcmp(text, "clear", 5) == 0) {
+        if (check_only)
+            return 0;
         irq_flags_t flags = platform_irq_save();
         rule_count = 0;
         fault_injection_active = false;
@@ -291,7 +296,8 @@ static int apply_command(const char *text, size_t length)
         uint64_t seed;
         if (containment_parse_decimal(text + 5, length - 5, &seed) < 0)
             return -EINVAL;
-        generator_state = seed ? seed : DEFAULT_SEED;
+        if (!check_only)
+            generator_state = seed ? seed : DEFAULT_SEED;
         return 0;
     }
     struct injection_rule rule;
@@ -302,6 +308,8 @@ static int apply_command(const char *text, size_t length)
              "(SERVICE:OPERATION:KIND:nth=N|every=N|p=PERCENT[/max=N])", (int)length, text);
         return -EINVAL;
     }
+    if (check_only)
+        return 0;
     irq_flags_t flags = platform_irq_save();
     if (rule_count == RULES_MAX) {
         platform_irq_restore(flags);
@@ -314,7 +322,8 @@ static int apply_command(const char *text, size_t length)
     return 0;
 }
 
-int fault_injection_command(const char *text, size_t length)
+/* Apply (or only check) every command of text; the first error. */
+static int for_each_command(const char *text, size_t length, bool check_only)
 {
     size_t start = 0;
     for (size_t i = 0; i <= length; i++) {
@@ -326,7 +335,7 @@ int fault_injection_command(const char *text, size_t length)
         while (start < end && (text[start] == ' ' || text[start] == '\t'))
             start++;
         if (end > start) {
-            int error = apply_command(text + start, end - start);
+            int error = apply_command(text + start, end - start, check_only);
             if (error < 0)
                 return error;
         }
@@ -335,6 +344,13 @@ int fault_injection_command(const char *text, size_t length)
         start = i + 1;
     }
     return 0;
+}
+
+int fault_injection_command(const char *text, size_t length)
+{
+    /* All or nothing: a bad command anywhere leaves the rules as they were. */
+    int error = for_each_command(text, length, true);
+    return error < 0 ? error : for_each_command(text, length, false);
 }
 
 /* The trigger of rule as text. */

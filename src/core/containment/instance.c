@@ -20,6 +20,8 @@
 #include "../sched_internal.h"
 #include "containment_internal.h"
 
+bool containment_any_death;
+
 /* Dead instances not reclaimed yet (pinned, or a thread still inside). */
 static struct list_node quarantine = LIST_HEAD_INIT(quarantine);
 /* Dead instances whose registrations are not released yet. */
@@ -115,6 +117,7 @@ void service_instance_kill(struct service_instance *instance)
     }
     struct service *service = instance->service;
     instance->alive = false;
+    containment_any_death = true;
     bool was_current = service->instance == instance;
     if (was_current)
         service->instance = NULL;
@@ -188,6 +191,7 @@ size_t service_instances_quarantined(void)
 /* Forget every dead instance (hosted test boots start from nothing). */
 void service_instances_reset(void)
 {
+    containment_any_death = false;
     list_init(&quarantine);
     list_init(&unreleased);
 }

@@ -255,7 +255,9 @@ int service_restart(struct service *service)
         klog(KLOG_ERROR, "service %s: restart failed: %s", service->name, errno_name(error));
         containment_statistics.failed_restarts++;
         service->counters.failed_restarts++;
+        flags = platform_irq_save();
         containment_instance_fault(instance);
+        platform_irq_restore(flags);
         return -EAGAIN;
     }
     service->status = SERVICE_RUNNING;

@@ -13,14 +13,32 @@
 #include <rk/platform.h>
 #include <rk/poll.h>
 
+/*
+ * The instance a new file of service belongs to, pinned: the one the
+ * running thread is inside when it is that service's (even if it died
+ * meanwhile: the file is then dead at birth), else the running one.
+ */
+static struct service_instance *pin_owner(struct service *service)
+{
+    struct service_instance *inside = gate_current_instance();
+    if (inside && inside->service == service)
+        return service_instance_pin(inside);
+    return service_pin_running(service);
+}
+
 struct file *file_alloc(const struct file_ops *ops, struct service *service, unsigned flags)
 {
+    struct service_instance *instance = service ? pin_owner(service) : NULL;
+    if (service && !instance)
+        return NULL; /* the service is dead: no instance to make it for */
     struct file *file = kzalloc(sizeof *file);
-    if (!file)
+    if (!file) {
+        service_instance_unpin(instance);
         return NULL;
+    }
     file->ops = ops;
     file->service = service;
-    file->instance = service_pin_running(service);
+    file->instance = instance;
     file->references = 1;
     file->flags = flags;
     return file;

@@ -54,8 +54,10 @@ int vfs_socket_bind(const char *path, struct vnode **node)
             error = VNODE_CALL(parent->vnode, create, name, length, mode, 0, &created);
             if (error == -EEXIST)
                 error = -EADDRINUSE;
-            if (error == 0)
+            if (error == 0) {
+                superblock_get(created->superblock); /* dropped by vfs_socket_node_put */
                 *node = created;
+            }
         }
     }
     path_put(parent);
@@ -90,7 +92,18 @@ int vfs_socket_lookup(const char *path, struct vnode **node)
     if (error == 0) {
         *node = entry->vnode;
         vnode_get(*node);
+        superblock_get((*node)->superblock); /* dropped by vfs_socket_node_put */
     }
     path_put(entry);
     return error;
+}
+
+/* See rk/vfs.h: the superblock reference keeps a dead filesystem's node valid memory. */
+void vfs_socket_node_put(struct vnode *node)
+{
+    if (!node)
+        return;
+    struct superblock *superblock = node->superblock;
+    vnode_put(node);
+    superblock_put(superblock);
 }

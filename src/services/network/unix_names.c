@@ -33,7 +33,7 @@ void unix_name_put(struct unix_name *name)
 {
     if (!name || --name->references > 0)
         return;
-    vnode_put(name->node); /* NULL for abstract names */
+    vfs_socket_node_put(name->node); /* NULL for abstract names */
     kfree(name);
 }
 
@@ -162,7 +162,7 @@ int unix_bind(struct unix_socket *socket, const struct socket_address *address)
             return error;
         struct unix_name *name = unix_name_create(address, node);
         if (!name) {
-            vnode_put(node);
+            vfs_socket_node_put(node);
             return -ENOMEM;
         }
         unix_bind_name(socket, name);
@@ -189,7 +189,7 @@ struct unix_socket *unix_find(const struct socket_address *address, int type)
         if (error < 0)
             return error_pointer(error);
         socket = unix_find_node(node);
-        vnode_put(node);
+        vfs_socket_node_put(node);
         if (!socket)
             return error_pointer(-ECONNREFUSED);
         if (socket->type != type)

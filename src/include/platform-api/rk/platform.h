@@ -340,6 +340,7 @@ struct platform_fault {
     uintptr_t stack_pointer;
     uintptr_t frame_pointer;         /* start of the backtrace of the faulting code */
     bool user_mode;
+    bool interrupts_were_enabled;    /* kernel mode: the interrupt flag of the interrupted code */
     /*
      * For a fault in user mode: the thread's saved user state, which the
      * Core may change (signal delivery) before it returns RESUME; the
@@ -459,6 +460,13 @@ _Noreturn void kernel_main(const struct boot_info *info);
 
 /* The one-shot timer fired. Interrupt context, interrupts disabled. */
 void core_timer_interrupt(void);
+
+/*
+ * The backend starts / ends handling a device or timer interrupt taken in
+ * kernel mode (the Core tells interrupt work from the interrupted code's).
+ */
+void core_interrupt_enter(void);
+void core_interrupt_leave(void);
 
 /* Console input is pending. Interrupt context, interrupts disabled. */
 void core_console_input(void);

@@ -104,7 +104,10 @@ struct file {
     struct epoll_watch *epoll_watches; /* Core's epoll: this file's watches (a list), NULL if none */
 };
 
-/* A new description with one reference, or NULL when memory is exhausted. */
+/*
+ * A new description with one reference, or NULL when memory is exhausted
+ * or service (when not NULL) has no live instance to make it for.
+ */
 struct file *file_alloc(const struct file_ops *ops, struct service *service, unsigned flags);
 void file_get(struct file *file);
 void file_put(struct file *file);

@@ -18,6 +18,7 @@
 #ifndef RK_GATE_H
 #define RK_GATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <rk/compiler.h>
 #include <rk/errno.h>
@@ -45,6 +46,7 @@ struct gate_frame {
     struct gate_frame *outer;          /* the crossing this one is nested in */
     const char *operation;             /* "read", "create_tcp_socket", ... */
     unsigned long interrupt_state;     /* the interrupt state at entry, restored on unwind */
+    bool interrupts_were_enabled;      /* at entry: a fault with them off since is in a Core section */
     unsigned spinlocks_held;           /* the thread's count at entry */
     unsigned interrupt_depth;          /* the Core's interrupt nesting at entry */
     int faulted;                       /* set when the crossing was unwound */

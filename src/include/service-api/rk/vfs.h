@@ -414,5 +414,11 @@ int vfs_socket_bind(const char *path, struct vnode **node);
  * business (compare node->superblock and node->inode_number).
  */
 int vfs_socket_lookup(const char *path, struct vnode **node);
+/*
+ * Drop a node from vfs_socket_bind() or vfs_socket_lookup() (NULL is
+ * ignored). Those also hold the node's filesystem instance, so the node
+ * stays valid memory after that filesystem faulted and restarted.
+ */
+void vfs_socket_node_put(struct vnode *node);
 
 #endif /* RK_VFS_H */
