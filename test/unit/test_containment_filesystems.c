@@ -79,7 +79,8 @@ static void procfs_panic_through_fault_inject_file(void **state)
     faults_on();
     struct service *proc = filesystem("proc");
     uint64_t restarts = proc->counters.restarts;
-    int fd = (int)OK(open_path("/proc/sys/kernel/fault_inject", O_WRONLY, 0));
+    /* O_TRUNC as a shell's ">" gives it: accepted, as on Linux. */
+    int fd = (int)OK(open_path("/proc/sys/kernel/fault_inject", O_WRONLY | O_TRUNC, 0));
     CHECK(write_text(fd, "proc:getattr:panic:nth=1\n"), 25);
     OK(sys(SYS_close, fd));
     char rules[512];

@@ -103,9 +103,23 @@ static int procfs_sys_file_getattr(struct vnode *vnode, struct vnode_attributes 
     return 0;
 }
 
+/*
+ * vnode_ops.setattr of the files: truncation to 0 (the O_TRUNC of a shell's
+ * `echo rule > fault_inject`) is accepted and changes nothing, as on Linux's
+ * /proc/sys; anything else -EPERM.
+ */
+static int procfs_sys_file_setattr(struct vnode *vnode, const struct vnode_attributes *attributes,
+                                   unsigned mask)
+{
+    bool truncation = (mask & VNODE_SET_SIZE) && attributes->size == 0 &&
+                      !(mask & ~(unsigned)(VNODE_SET_SIZE | VNODE_SET_MODIFY_TIME));
+    return truncation ? 0 : -EPERM;
+}
+
 static const struct vnode_ops procfs_sys_file_ops = {
     VNODE_OPS_STUBS,
     .getattr = procfs_sys_file_getattr,
+    .setattr = procfs_sys_file_setattr,
     .read = procfs_file_read,
     .write = procfs_sys_write,
     .release = procfs_release,
