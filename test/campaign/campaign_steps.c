@@ -109,19 +109,18 @@ static void step_proc(struct step_result *result)
         fail(result, OUTCOME_MISMATCH, 0, "/proc/uptime is \"%.20s\"", text);
         return;
     }
-    length = read_whole("/proc/meminfo", text, sizeof text, &fd);
-    if (!succeeded(result, length, "read /proc/meminfo"))
-        return;
-    if (strncmp(text, "MemTotal:", 9) != 0) {
-        fail(result, OUTCOME_MISMATCH, 0, "/proc/meminfo starts \"%.20s\"", text);
-        return;
-    }
-    length = read_whole("/proc/self/status", text, sizeof text, &fd);
-    if (!succeeded(result, length, "read /proc/self/status"))
-        return;
-    if (strncmp(text, "Name:", 5) != 0) {
-        fail(result, OUTCOME_MISMATCH, 0, "/proc/self/status starts \"%.20s\"", text);
-        return;
+    static const struct { const char *path, *start; } files[] = {
+        {"/proc/meminfo", "MemTotal:"},
+        {"/proc/self/status", "Name:"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        length = read_whole(files[i].path, text, sizeof text, &fd);
+        if (!succeeded(result, length, files[i].path))
+            return;
+        if (strncmp(text, files[i].start, strlen(files[i].start)) != 0) {
+            fail(result, OUTCOME_MISMATCH, 0, "%s starts \"%.20s\"", files[i].path, text);
+            return;
+        }
     }
     fd = call(SYS_openat, AT_FDCWD, (long)user_text("/proc"), O_RDONLY | O_DIRECTORY, 0);
     if (!succeeded(result, fd, "open /proc"))

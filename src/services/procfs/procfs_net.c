@@ -125,15 +125,17 @@ static const struct procfs_entry procfs_net_entries[] = {
 static int procfs_net_lookup(struct vnode *directory, const char *name, size_t length,
                              struct vnode **result)
 {
-    return procfs_table_lookup(directory, name, length, procfs_net_entries, PROCFS_NET_ENTRY_COUNT, PROCFS_NET_INODE,
-                               &procfs_system_file_ops, result);
+    return procfs_table_lookup(directory, name, length, procfs_net_entries,
+                               PROCFS_NET_ENTRY_COUNT, PROCFS_NET_INODE, &procfs_system_file_ops,
+                               result);
 }
 
 /* vnode_ops.readdir of /proc/net: ".", "..", then the files (cookie = position). */
 static int procfs_net_readdir(struct vnode *directory, uint64_t *cookie,
                               struct directory_sink *sink)
 {
-    return procfs_table_readdir(cookie, sink, procfs_net_entries, PROCFS_NET_ENTRY_COUNT, PROCFS_NET_INODE, PROCFS_ROOT_INODE);
+    return procfs_table_readdir(cookie, sink, procfs_net_entries, PROCFS_NET_ENTRY_COUNT,
+                                PROCFS_NET_INODE, PROCFS_ROOT_INODE);
 }
 
 /* vnode_ops.getattr of /proc/net: dr-xr-xr-x root root. */

@@ -129,7 +129,8 @@ static const struct vnode_ops procfs_sys_file_ops = {
 static int procfs_sys_kernel_lookup(struct vnode *directory, const char *name, size_t length,
                                     struct vnode **result)
 {
-    return procfs_table_lookup(directory, name, length, procfs_sys_kernel_entries, PROCFS_SYS_KERNEL_ENTRY_COUNT, PROCFS_SYS_KERNEL_INODE,
+    return procfs_table_lookup(directory, name, length, procfs_sys_kernel_entries,
+                               PROCFS_SYS_KERNEL_ENTRY_COUNT, PROCFS_SYS_KERNEL_INODE,
                                &procfs_sys_file_ops, result);
 }
 
@@ -137,7 +138,9 @@ static int procfs_sys_kernel_lookup(struct vnode *directory, const char *name, s
 static int procfs_sys_kernel_readdir(struct vnode *directory, uint64_t *cookie,
                                      struct directory_sink *sink)
 {
-    return procfs_table_readdir(cookie, sink, procfs_sys_kernel_entries, PROCFS_SYS_KERNEL_ENTRY_COUNT, PROCFS_SYS_KERNEL_INODE, PROCFS_SYS_INODE);
+    return procfs_table_readdir(cookie, sink, procfs_sys_kernel_entries,
+                                PROCFS_SYS_KERNEL_ENTRY_COUNT, PROCFS_SYS_KERNEL_INODE,
+                                PROCFS_SYS_INODE);
 }
 
 /* vnode_ops.getattr of both directories: dr-xr-xr-x root root. */
