@@ -65,10 +65,13 @@ static void watchdog_timer_expired(struct timer *timer, void *argument)
         timer_arm(timer, clock_now_ns() + watchdog_period_ns());
 }
 
-/* Arm the watchdog timer unless it is pending. Interrupts disabled. */
+/* Arm the watchdog timer unless it is pending or the backend ticks by itself. Interrupts disabled. */
 static void watchdog_timer_ensure(void)
 {
-    if (containment_watchdog_ns == 0 || watchdog_timer.pending || platform_watchdog_ticks_by_itself())
+    static int ticks_by_itself = -1; /* asked once: a property of the backend */
+    if (ticks_by_itself < 0)
+        ticks_by_itself = platform_watchdog_ticks_by_itself();
+    if (ticks_by_itself || containment_watchdog_ns == 0 || watchdog_timer.pending)
         return;
     core_timer_init(&watchdog_timer, watchdog_timer_expired, NULL);
     timer_arm(&watchdog_timer, clock_now_ns() + watchdog_period_ns());

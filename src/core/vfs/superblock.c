@@ -39,6 +39,9 @@ static struct superblock_record *record_of(struct superblock *superblock)
 /* Free every retired record and drop its pin. Thread context. */
 static void retired_collect(void)
 {
+    /* Looked at without the interrupt flag first: the common case is an empty list. */
+    if (list_is_empty(&retired))
+        return;
     for (;;) {
         irq_flags_t flags = platform_irq_save();
         struct list_node *node = list_pop_front(&retired);
@@ -76,11 +79,10 @@ const char *superblock_options(struct superblock *superblock)
     return record_of(superblock)->options;
 }
 
+/* One atomic read-modify-write (like file_get): no interrupt-flag work on every path step. */
 void superblock_get(struct superblock *superblock)
 {
-    irq_flags_t flags = platform_irq_save();
-    record_of(superblock)->references++;
-    platform_irq_restore(flags);
+    __atomic_fetch_add(&record_of(superblock)->references, 1, __ATOMIC_RELAXED);
 }
 
 void superblock_put(struct superblock *superblock)
@@ -89,11 +91,12 @@ void superblock_put(struct superblock *superblock)
         return;
     retired_collect();
     struct superblock_record *record = record_of(superblock);
-    irq_flags_t flags = platform_irq_save();
-    bool last = --record->references == 0;
-    if (last)
+    bool last = __atomic_sub_fetch(&record->references, 1, __ATOMIC_ACQ_REL) == 0;
+    if (last) {
+        irq_flags_t flags = platform_irq_save();
         list_push_back(&retired, &record->retired_link);
-    platform_irq_restore(flags);
+        platform_irq_restore(flags);
+    }
     /*
      * The pin goes now: a dead instance's arena is reclaimed by the
      * supervisor thread later, never under the caller still reading a vnode.
