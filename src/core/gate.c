@@ -43,7 +43,6 @@ static struct thread *watched_thread;
 static uint64_t watched_progress;
 static uint64_t stalled_ns;
 static uint64_t gate_progress;     /* crossings entered and left */
-static unsigned active_crossings;  /* crossings in progress, on every thread */
 /*
  * Keeps interrupts coming while a thread runs inside a crossing, so the
  * backends' watchdog ticks happen (x86 has no periodic tick otherwise).
@@ -56,12 +55,15 @@ static struct timer watchdog_timer;
 static uint64_t watchdog_period_ns(void) { return containment_watchdog_ns / 4; }
 
 /*
- * Timer callback (interrupt context): keep ticking while any crossing is in
- * progress (a thread that slept inside one may wake up and spin).
+ * Timer callback (interrupt context): keep ticking while the interrupted
+ * thread runs inside a crossing. A thread that slept inside one arms it
+ * again when it wakes (gate_watchdog_resume), so threads merely sleeping
+ * in a service (a shell's tty read) cost no periodic interrupt.
  */
 static void watchdog_timer_expired(struct timer *timer, void *argument)
 {
-    if (containment_watchdog_ns && active_crossings > 0)
+    struct thread *thread = thread_current();
+    if (containment_watchdog_ns && thread && thread->gate_frames)
         timer_arm(timer, clock_now_ns() + watchdog_period_ns());
 }
 
@@ -108,7 +110,6 @@ int gate_enter(struct gate_frame *frame, struct service *service,
     service->calls++;
     service->active_calls++;
     running->active_calls++;
-    active_crossings++;
     gate_progress++;
     watchdog_timer_ensure();
     platform_irq_restore(flags);
@@ -126,7 +127,6 @@ void gate_exit(struct gate_frame *frame)
     struct service_instance *instance = frame->instance;
     service->active_calls--;
     instance->active_calls--;
-    active_crossings--;
     gate_progress++;
     if (frame->faulted) {
         flags = frame->interrupt_state; /* the unwind left interrupts off */
@@ -138,6 +138,13 @@ void gate_exit(struct gate_frame *frame)
     platform_irq_restore(flags);
     if (reclaimable)
         containment_supervisor_kick();
+}
+
+void gate_watchdog_resume(void)
+{
+    irq_flags_t flags = platform_irq_save();
+    watchdog_timer_ensure();
+    platform_irq_restore(flags);
 }
 
 void core_interrupt_enter(void) { core_interrupt_depth++; }
@@ -323,7 +330,6 @@ void gate_unwind_if_dead(void)
         thread->gate_frames = inner->outer;
         inner->service->active_calls--;
         inner->instance->active_calls--;
-        active_crossings--;
     }
     outermost_dead->faulted = 1;
     thread->spinlocks_held = outermost_dead->spinlocks_held;

@@ -96,8 +96,10 @@ static int wait_on(struct wait_queue *queue, struct spinlock *lock, uint64_t tim
     else if (result == 0 && thread->wait_timed_out)
         result = -ETIMEDOUT;
     thread->wait_interrupted = false;
-    if (thread->gate_frames)
+    if (thread->gate_frames) {
         gate_unwind_if_dead(); /* the service it slept in died: the call yields EIO */
+        gate_watchdog_resume();
+    }
     return result;
 }
 

@@ -114,6 +114,8 @@ bool gate_contain_cpu_fault(const struct platform_fault *fault);
  * call yields EIO). Returns only when nothing died.
  */
 void gate_unwind_if_dead(void);
+/* The running thread woke up inside a crossing: make sure the watchdog ticks again. */
+void gate_watchdog_resume(void);
 /* Any crossing of the running thread is into an instance that died. */
 bool gate_thread_in_dead_instance(void);
 
