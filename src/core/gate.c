@@ -206,8 +206,7 @@ static struct gate_frame *contain(enum service_fault_kind kind, uintptr_t addres
     containing = true;
     if (break_recovery_for_test) {
         break_recovery_for_test = false;
-        /* A fault in the gate's own recovery path: the kernel's (asm: no sanitizer report first). */
-        __asm__ volatile("movq 0, %%rax" : : : "rax", "memory");
+        platform_fault_load(0); /* a fault in the gate's own recovery path: the kernel's */
     }
     frame->faulted = 1;
     thread->spinlocks_held = frame->spinlocks_held;

@@ -48,4 +48,45 @@ gate_recovery_jump:
     jmpq *56(%rdi)
     .size gate_recovery_jump, . - gate_recovery_jump
 
+/*
+ * Real faults on request, for fault injection and its tests (rk/platform.h):
+ * the Core has no assembly of its own.
+ */
+
+/* void platform_fault_load(uintptr_t address (rdi)): a real 8-byte load from address. */
+    .globl platform_fault_load
+    .type platform_fault_load, @function
+platform_fault_load:
+    movq (%rdi), %rax
+    ret
+    .size platform_fault_load, . - platform_fault_load
+
+/* void platform_fault_invalid_opcode(void): #UD (SIGILL). */
+    .globl platform_fault_invalid_opcode
+    .type platform_fault_invalid_opcode, @function
+platform_fault_invalid_opcode:
+    ud2
+    ret
+    .size platform_fault_invalid_opcode, . - platform_fault_invalid_opcode
+
+/* void platform_fault_divide(void): an integer division by zero, #DE (SIGFPE). */
+    .globl platform_fault_divide
+    .type platform_fault_divide, @function
+platform_fault_divide:
+    xorl %ecx, %ecx
+    xorl %edx, %edx
+    movl $1, %eax
+    divl %ecx
+    ret
+    .size platform_fault_divide, . - platform_fault_divide
+
+/* void platform_spin_forever(void): spin without yielding (the watchdog's test). */
+    .globl platform_spin_forever
+    .type platform_spin_forever, @function
+platform_spin_forever:
+1:
+    pause
+    jmp 1b
+    .size platform_spin_forever, . - platform_spin_forever
+
     .section .note.GNU-stack, "", @progbits

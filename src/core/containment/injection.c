@@ -100,15 +100,6 @@ static bool rule_fires(struct injection_rule *rule)
     return false;
 }
 
-/*
- * Load from address: a real memory access the compiler cannot drop or
- * instrument (the sanitizers would report a C NULL load instead of faulting).
- */
-static inline void load_from(uintptr_t address)
-{
-    __asm__ volatile("movq (%0), %%rax" : : "r"(address) : "rax", "memory");
-}
-
 /* Really raise a fault of kind in the running crossing. Returns only for an unknown kind. */
 static void raise_fault(enum injected_kind kind)
 {
@@ -117,22 +108,21 @@ static void raise_fault(enum injected_kind kind)
         service_panic("injected panic");
     case INJECT_ASSERT:
         service_assertion_failed("injected assertion", __FILE__, __LINE__);
+    /* The platform's assembly: in C the sanitizers would report a NULL load or a division by zero instead. */
     case INJECT_NULL:
-        load_from(0);
+        platform_fault_load(0);
         break;
     case INJECT_WILD:
-        load_from(0xdead00000000beefull); /* not canonical: #GP */
+        platform_fault_load(0xdead00000000beefull); /* not canonical: #GP */
         break;
     case INJECT_INVALID_OPCODE:
-        __asm__ volatile("ud2");
+        platform_fault_invalid_opcode();
         break;
     case INJECT_DIVIDE:
-        /* In assembly: the sanitizers would report a C division by zero instead of trapping. */
-        __asm__ volatile("xorl %%ecx, %%ecx\n\tdivl %%ecx" : : : "eax", "ecx", "edx", "cc");
+        platform_fault_divide();
         break;
     case INJECT_HANG:
-        for (;;)
-            __asm__ volatile("pause" : : : "memory");
+        platform_spin_forever();
     default:
         break;
     }

@@ -371,6 +371,17 @@ void platform_fault_dump(const struct platform_fault *fault);
  */
 void platform_fault_resume_at(const struct platform_fault *fault,
                               const struct gate_recovery *recovery, long value);
+/*
+ * Real faults on request (fault injection and its tests): a load from
+ * address (NULL: a page fault; a non-canonical one: #GP), an invalid
+ * opcode, an integer division by zero; and a spin that never returns.
+ * Each returns only if the fault did not happen.
+ */
+void platform_fault_load(uintptr_t address);
+void platform_fault_invalid_opcode(void);
+void platform_fault_divide(void);
+_Noreturn void platform_spin_forever(void);
+
 /* Continue at recovery now (gate_recovery_save() returns value). Any context but interrupt handlers. */
 _Noreturn void platform_recovery_resume(const struct gate_recovery *recovery, long value);
 
