@@ -15,6 +15,13 @@
 
 #include "campaign.h"
 
+/* Close fd when a step got that far (fd >= 0). */
+static void close_open(long fd)
+{
+    if (fd >= 0)
+        call(SYS_close, fd);
+}
+
 /* tmpfs: mkdir, create, write, read back, rename, stat, unlink, rmdir. */
 static void step_files(struct step_result *result)
 {
@@ -246,10 +253,8 @@ static void step_unix(struct step_result *result)
         goto done;
     exchange(result, client, server, 1000, 6, true, "unix named");
 done:
-    if (server >= 0)
-        call(SYS_close, server);
-    if (client >= 0)
-        call(SYS_close, client);
+    close_open(server);
+    close_open(client);
     call(SYS_close, listener);
     long unlinked = call(SYS_unlink, (long)user_text(path));
     if (unlinked != -ENOENT)
@@ -293,10 +298,8 @@ static void step_tcp(struct step_result *result)
     if (exchange(result, client, server, 3000, 7, true, "tcp c->s"))
         exchange(result, server, client, 2000, 8, true, "tcp s->c");
 done:
-    if (server >= 0)
-        call(SYS_close, server);
-    if (client >= 0)
-        call(SYS_close, client);
+    close_open(server);
+    close_open(client);
     call(SYS_close, listener);
 }
 
